@@ -1,0 +1,169 @@
+// The embedded interpreter. The only translation unit that includes pybind11 (built with
+// exceptions; it includes no LLVM header). The interpreter starts once per process, lazily, and
+// is never finalized (extension modules do not survive a restart); the GIL is released between
+// calls and one lock serialises callers (ThinLTO runs codegen on several threads).
+#include "Bridge.h"
+
+#include <pybind11/embed.h>
+#include <pybind11/numpy.h>
+
+#include <chrono>
+#include <cstring>
+#include <dlfcn.h>
+#include <mutex>
+
+#ifndef RL4REAL_DEFAULT_PYTHON
+#error "RL4REAL_DEFAULT_PYTHON must name the Python the package is built for"
+#endif
+
+namespace py = pybind11;
+
+namespace rl4real {
+namespace {
+
+/// What Python holds of a HostSession; the pointer is cleared when the function is done, so a
+/// policy thread that outlives its time budget can no longer reach it.
+struct HostHandle {
+  HostSession *Host = nullptr;
+};
+
+std::mutex CallLock;
+bool Started = false;
+std::string StartError;
+py::object *HostClass = nullptr; // leaked on purpose: no Python objects die at exit
+
+std::string configValue(const PolicyRequest &Req, const char *Key) {
+  for (const auto &[K, V] : Req.Config)
+    if (K == Key)
+      return V;
+  return "";
+}
+
+std::string startInterpreter(std::string PythonExe) {
+  // Extension modules need libpython's symbols; a host that loaded us RTLD_LOCAL hides them.
+  Dl_info Info;
+  if (dladdr(reinterpret_cast<void *>(&Py_InitializeFromConfig), &Info) && Info.dli_fname)
+    dlopen(Info.dli_fname, RTLD_NOW | RTLD_NOLOAD | RTLD_GLOBAL);
+  if (!Py_IsInitialized()) {
+    if (PythonExe.empty())
+      PythonExe = RL4REAL_DEFAULT_PYTHON;
+    PyConfig Config;
+    PyConfig_InitPythonConfig(&Config);
+    Config.install_signal_handlers = 0; // Ctrl-C must still stop the compiler
+    Config.buffered_stdio = 0;
+    Config.parse_argv = 0;
+    // Selects the environment (venv) whose site-packages hold rl4real, numpy, ...
+    PyStatus S = PyConfig_SetBytesString(&Config, &Config.program_name, PythonExe.c_str());
+    if (!PyStatus_Exception(S))
+      S = Py_InitializeFromConfig(&Config);
+    PyConfig_Clear(&Config);
+    if (PyStatus_Exception(S))
+      return std::string(S.err_msg ? S.err_msg : "initialisation failed") + " (python '" +
+             PythonExe + "')";
+    PyEval_SaveThread();
+  }
+  py::gil_scoped_acquire G;
+  try {
+    py::object Module = py::module_::import("types").attr("ModuleType")("rl4real_host");
+    py::class_<HostHandle> Cls(Module, "Host");
+    Cls.def(py::init<>())
+        .def("assign",
+             [](HostHandle &H, int64_t Node, int64_t Reg) {
+               return H.Host ? H.Host->assign(Node, Reg) : int(spec::R_closed);
+             })
+        .def("split",
+             [](HostHandle &H, int64_t Node, int64_t Use) {
+               return H.Host ? H.Host->split(Node, Use) : int(spec::R_closed);
+             })
+        .def("is_free",
+             [](HostHandle &H, int64_t Node, int64_t Reg) {
+               return H.Host && H.Host->isFree(Node, Reg);
+             })
+        .def("close", [](HostHandle &H) { H.Host = nullptr; })
+        .def_property_readonly("open", [](HostHandle &H) { return H.Host != nullptr; });
+    HostClass = new py::object(Cls);
+  } catch (std::exception &E) {
+    return std::string("cannot set up the host module: ") + E.what();
+  }
+  return "";
+}
+
+std::string firstLine(const char *What) {
+  std::string S = What;
+  return S.substr(0, S.find('\n'));
+}
+
+py::dict toDict(const std::vector<std::pair<std::string, std::string>> &KV) {
+  py::dict D;
+  for (const auto &[K, V] : KV)
+    D[py::str(K)] = py::str(V);
+  return D;
+}
+
+py::list toList(const std::vector<std::string> &V) {
+  py::list L;
+  for (const auto &S : V)
+    L.append(py::str(S));
+  return L;
+}
+
+py::dict toArrays(const GraphBuffers &G) {
+  py::dict Arrays;
+  for (int F = 0; F < spec::NumFeatures; ++F) {
+    const spec::FeatureInfo &I = spec::Features[F];
+    py::ssize_t Rows = G.rows(spec::Feature(F));
+    std::vector<py::ssize_t> Shape{Rows};
+    if (I.Cols > 1)
+      Shape.push_back(I.Cols);
+    py::array A(py::dtype(I.DType), Shape);
+    const auto &Bytes = G.bytes(spec::Feature(F));
+    if (!Bytes.empty())
+      std::memcpy(A.mutable_data(), Bytes.data(), Bytes.size());
+    Arrays[py::str(std::string(I.Table) + "_" + I.Name)] = A;
+  }
+  return Arrays;
+}
+
+} // namespace
+
+PolicyResult runPolicy(const PolicyRequest &Req) {
+  auto T0 = std::chrono::steady_clock::now();
+  PolicyResult R;
+  std::lock_guard<std::mutex> L(CallLock);
+  if (!Started) {
+    Started = true;
+    StartError = startInterpreter(configValue(Req, "python"));
+  }
+  if (!StartError.empty()) {
+    R.Error = "Python could not start: " + StartError;
+    return R;
+  }
+  {
+    py::gil_scoped_acquire G;
+    py::object Host; // outlives the try, so the handle can be closed on every path
+    HostHandle *Handle = nullptr;
+    try {
+      Host = (*HostClass)();
+      Handle = &Host.cast<HostHandle &>();
+      Handle->Host = Req.Host;
+      py::object Embed = py::module_::import("rl4real._embed");
+      py::object Out = Embed.attr("allocate")(Host, toArrays(*Req.Graph), toDict(Req.Meta),
+                                             toList(Req.RegClasses), toList(Req.RegNames),
+                                             toDict(Req.Config));
+      if (Out.is_none())
+        R.Ok = true;
+      else
+        R.Error = py::str(Out);
+    } catch (py::error_already_set &E) {
+      R.Error = firstLine(E.what());
+    } catch (std::exception &E) {
+      R.Error = firstLine(E.what());
+    }
+    if (Handle)
+      Handle->Host = nullptr;
+  }
+  R.Ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - T0).count();
+  return R;
+}
+
+} // namespace rl4real

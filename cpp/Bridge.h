@@ -1,0 +1,46 @@
+// The plain C++ interface between the LLVM side (-fno-exceptions) and the embedded Python
+// interpreter (Bridge.cpp, the only translation unit that includes pybind11).
+#pragma once
+
+#include "Graph.h"
+
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace rl4real {
+
+/// Implemented by the MLRA pass: applies (or refuses) the policy's decisions as they come.
+class HostSession {
+public:
+  virtual ~HostSession() = default;
+  /// Returns a spec::Refusal code; R_ok means the assignment was applied.
+  virtual int assign(int64_t Node, int64_t Reg) = 0;
+  virtual int split(int64_t Node, int64_t UseIndex) = 0;
+  /// Is Reg free for Node right now (no interference, node unassigned)?
+  virtual bool isFree(int64_t Node, int64_t Reg) = 0;
+};
+
+struct PolicyRequest {
+  const GraphBuffers *Graph = nullptr;
+  HostSession *Host = nullptr;
+  /// Function metadata: function, file, target, ...
+  std::vector<std::pair<std::string, std::string>> Meta;
+  std::vector<std::string> RegClasses; ///< indexed by node reg_class
+  std::vector<std::string> RegNames;   ///< indexed by physical register number
+  /// Policy configuration (policy, backend, model_dir, seed, timeout, strict...).
+  std::vector<std::pair<std::string, std::string>> Config;
+};
+
+struct PolicyResult {
+  bool Ok = false;
+  std::string Error; ///< why the policy failed, when !Ok
+  double Ms = 0;     ///< time spent in Python
+};
+
+/// Runs the configured policy on one function. Starts the interpreter on first use (pinned to
+/// Config's "python", else the Python the package was built for); serialises concurrent callers;
+/// never throws.
+PolicyResult runPolicy(const PolicyRequest &Req);
+
+} // namespace rl4real

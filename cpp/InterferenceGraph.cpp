@@ -1,0 +1,224 @@
+#include "InterferenceGraph.h"
+
+#include "llvm/ADT/BitVector.h"
+#include "llvm/ADT/DenseMap.h"
+#include "llvm/ADT/SmallPtrSet.h"
+#include "llvm/ADT/SmallVector.h"
+#include "llvm/CodeGen/LiveIntervals.h"
+#include "llvm/CodeGen/LiveRegMatrix.h"
+#include "llvm/CodeGen/MachineBlockFrequencyInfo.h"
+#include "llvm/CodeGen/MachineFunction.h"
+#include "llvm/CodeGen/MachineLoopInfo.h"
+#include "llvm/CodeGen/MachineRegisterInfo.h"
+#include "llvm/CodeGen/RegisterClassInfo.h"
+#include "llvm/CodeGen/TargetRegisterInfo.h"
+#include "llvm/CodeGen/TargetSubtargetInfo.h"
+#include "llvm/CodeGen/VirtRegMap.h"
+
+#include <algorithm>
+#include <cmath>
+
+using namespace llvm;
+using namespace rl4real::spec;
+
+namespace rl4real {
+namespace {
+
+constexpr float SpillWeightCap = 1e6f;
+
+bool isTileClass(const TargetRegisterInfo &TRI, const TargetRegisterClass *RC) {
+  // AMX tiles are allocated by x86's own tile greedy pass; never touch them.
+  return StringRef(TRI.getRegClassName(RC)).starts_with("TILE");
+}
+
+struct UsePoint {
+  SlotIndex Idx;
+  const MachineBasicBlock *MBB;
+  bool Reads, Writes;
+};
+
+} // namespace
+
+void InterferenceGraph::collectNodes(GraphContext &C) {
+  Nodes.clear();
+  MachineRegisterInfo &MRI = C.MF.getRegInfo();
+  const TargetRegisterInfo &TRI = *C.MF.getSubtarget().getRegisterInfo();
+
+  // Greedy sizes its per-vreg stage table as it enqueues ranges and reads it for interfering
+  // ranges; a pre-assigned vreg numbered above every enqueued one is read out of bounds. Leaving
+  // the highest-numbered vreg that greedy will enqueue to greedy keeps the table large enough.
+  unsigned Highest = ~0u;
+  for (unsigned I = MRI.getNumVirtRegs(); I-- > 0;) {
+    Register R = Register::index2VirtReg(I);
+    if (!MRI.reg_nodbg_empty(R) && MRI.getRegClassOrNull(R) &&
+        !isTileClass(TRI, MRI.getRegClass(R))) {
+      Highest = I;
+      break;
+    }
+  }
+
+  for (unsigned I = 0, E = MRI.getNumVirtRegs(); I != E; ++I) {
+    Register R = Register::index2VirtReg(I);
+    if (I == Highest || MRI.reg_nodbg_empty(R) || !C.LIS.hasInterval(R) || C.VRM.hasPhys(R))
+      continue;
+    const TargetRegisterClass *RC = MRI.getRegClassOrNull(R);
+    if (!RC || isTileClass(TRI, RC) || C.RCI.getOrder(RC).empty())
+      continue;
+    LiveInterval &LI = C.LIS.getInterval(R);
+    if (LI.empty())
+      continue;
+    Nodes.push_back({R, &LI});
+  }
+}
+
+void InterferenceGraph::build(GraphContext &C) {
+  Buffers.clear();
+  CandRegs.clear();
+  ClassNames.clear();
+  NumEdges = 0;
+
+  MachineRegisterInfo &MRI = C.MF.getRegInfo();
+  const TargetRegisterInfo &TRI = *C.MF.getSubtarget().getRegisterInfo();
+  SlotIndexes &SI = *C.LIS.getSlotIndexes();
+  const SlotIndex Zero = SI.getZeroIndex();
+
+  DenseMap<const TargetRegisterClass *, int32_t> ClassIds;
+  std::vector<BitVector> ClassUnits; // register units reachable by each class's allocation order
+  SmallVector<UsePoint, 16> Uses;
+  SmallPtrSet<const MachineInstr *, 16> Seen;
+  SmallVector<MCPhysReg, 8> Hints;
+  SmallVector<MCPhysReg, 32> Cands;
+
+  for (unsigned N = 0; N < Nodes.size(); ++N) {
+    GraphNode &G = Nodes[N];
+    const LiveInterval &LI = *G.LI;
+    const TargetRegisterClass *RC = MRI.getRegClass(G.Reg);
+    ArrayRef<MCPhysReg> Order = C.RCI.getOrder(RC);
+
+    auto [ClassIt, NewClass] = ClassIds.try_emplace(RC, int32_t(ClassNames.size()));
+    if (NewClass) {
+      ClassNames.push_back(TRI.getRegClassName(RC));
+      BitVector Units(TRI.getNumRegUnits());
+      for (MCPhysReg P : Order)
+        for (MCRegUnit U : TRI.regunits(P))
+          Units.set(static_cast<unsigned>(U));
+      ClassUnits.push_back(std::move(Units));
+    }
+
+    // Use points, one per instruction, in program order.
+    Uses.clear();
+    Seen.clear();
+    for (const MachineInstr &MI : MRI.reg_nodbg_instructions(G.Reg)) {
+      if (!Seen.insert(&MI).second)
+        continue;
+      UsePoint U{SI.getInstructionIndex(MI), MI.getParent(), false, false};
+      for (const MachineOperand &MO : MI.operands()) {
+        if (!MO.isReg() || MO.getReg() != G.Reg)
+          continue;
+        U.Writes |= MO.isDef();
+        U.Reads |= MO.readsReg();
+      }
+      Uses.push_back(U);
+    }
+    llvm::sort(Uses, [](const UsePoint &A, const UsePoint &B) { return A.Idx < B.Idx; });
+
+    int32_t NumUses = 0, NumDefs = 0, LoopDepth = 0;
+    float UseFreq = 0;
+    for (size_t K = 0; K < Uses.size(); ++K) {
+      const UsePoint &U = Uses[K];
+      float Freq = float(C.MBFI.getBlockFreqRelativeToEntryBlock(U.MBB));
+      NumUses += U.Reads;
+      NumDefs += U.Writes;
+      LoopDepth = std::max<int32_t>(LoopDepth, C.Loops.getLoopDepth(U.MBB));
+      UseFreq += Freq;
+      Buffers.push<int32_t>(use_node, int32_t(N));
+      Buffers.push<int32_t>(use_pos, Zero.getApproxInstrDistance(U.Idx));
+      Buffers.push<float>(use_freq, Freq);
+      Buffers.push<float>(use_next_dist,
+                          K + 1 < Uses.size() ? float(U.Idx.getApproxInstrDistance(Uses[K + 1].Idx))
+                                              : 0.f);
+      Buffers.push<uint8_t>(use_is_def, U.Writes);
+      Buffers.push<uint8_t>(use_split_ok, 0);
+    }
+
+    float Weight = LI.weight();
+    bool Unspillable = !LI.isSpillable() || !std::isfinite(Weight) || Weight >= SpillWeightCap;
+    Buffers.push<int64_t>(node_vreg, int64_t(G.Reg.virtRegIndex()));
+    Buffers.push<int32_t>(node_reg_class, ClassIt->second);
+    Buffers.push<float>(node_spill_weight, Unspillable ? SpillWeightCap : Weight);
+    Buffers.push<uint8_t>(node_unspillable, Unspillable);
+    Buffers.push<float>(node_size, float(LI.getSize()));
+    Buffers.push<int32_t>(node_num_segments, int32_t(LI.size()));
+    Buffers.push<int32_t>(node_num_uses, NumUses);
+    Buffers.push<int32_t>(node_num_defs, NumDefs);
+    Buffers.push<int32_t>(node_loop_depth, LoopDepth);
+    Buffers.push<float>(node_use_freq, UseFreq);
+
+    // Candidates: the allocation order with copy hints moved to the front.
+    Hints.clear();
+    Cands.clear();
+    TRI.getRegAllocationHints(G.Reg, Order, Hints, C.MF, &C.VRM, &C.Matrix);
+    for (MCPhysReg H : Hints)
+      if (is_contained(Order, H) && !is_contained(Cands, H))
+        Cands.push_back(H);
+    size_t NumHints = Cands.size();
+    for (MCPhysReg P : Order)
+      if (!is_contained(make_range(Cands.begin(), Cands.begin() + NumHints), P))
+        Cands.push_back(P);
+
+    G.CandBegin = CandRegs.size();
+    for (size_t K = 0; K < Cands.size(); ++K) {
+      MCRegister P = Cands[K];
+      bool Fixed = C.Matrix.checkRegUnitInterference(LI, P);
+      bool Clobbered = C.Matrix.checkRegMaskInterference(LI, P);
+      bool Free = !Fixed && !Clobbered && C.Matrix.checkInterference(LI, P) == LiveRegMatrix::IK_Free;
+      CandRegs.push_back(P);
+      Buffers.push<int32_t>(cand_node, int32_t(N));
+      Buffers.push<int32_t>(cand_reg, int32_t(P.id()));
+      Buffers.push<int32_t>(cand_unit, int32_t(static_cast<unsigned>(*TRI.regunits(P).begin())));
+      Buffers.push<int32_t>(cand_rank, int32_t(K));
+      Buffers.push<uint8_t>(cand_is_hint, K < NumHints);
+      Buffers.push<uint8_t>(cand_free, Free);
+      Buffers.push<uint8_t>(cand_fixed_conflict, Fixed);
+      Buffers.push<uint8_t>(cand_clobbered, Clobbered);
+      Buffers.push<uint8_t>(cand_callee_saved, bool(C.RCI.getLastCalleeSavedAlias(P)));
+    }
+    G.CandEnd = CandRegs.size();
+  }
+
+  // Interference edges: sweep nodes by start; only classes that share a register unit can
+  // interfere for allocation purposes.
+  std::vector<unsigned> ByStart(Nodes.size());
+  std::vector<int32_t> NodeClass(Nodes.size());
+  for (unsigned N = 0; N < Nodes.size(); ++N) {
+    ByStart[N] = N;
+    NodeClass[N] = ClassIds.lookup(MRI.getRegClass(Nodes[N].Reg));
+  }
+  llvm::sort(ByStart, [&](unsigned A, unsigned B) {
+    return std::make_pair(Nodes[A].LI->beginIndex(), A) < std::make_pair(Nodes[B].LI->beginIndex(), B);
+  });
+  std::vector<std::vector<int8_t>> Compatible(ClassNames.size(),
+                                              std::vector<int8_t>(ClassNames.size(), -1));
+  std::vector<std::pair<int32_t, int32_t>> Edges;
+  for (size_t I = 0; I < ByStart.size(); ++I) {
+    const LiveInterval &A = *Nodes[ByStart[I]].LI;
+    SlotIndex End = A.endIndex();
+    for (size_t J = I + 1; J < ByStart.size() && Nodes[ByStart[J]].LI->beginIndex() < End; ++J) {
+      int32_t CA = NodeClass[ByStart[I]], CB = NodeClass[ByStart[J]];
+      int8_t &Compat = Compatible[CA][CB];
+      if (Compat < 0)
+        Compat = ClassUnits[CA].anyCommon(ClassUnits[CB]);
+      if (!Compat || !A.overlaps(*Nodes[ByStart[J]].LI))
+        continue;
+      Edges.emplace_back(std::min(ByStart[I], ByStart[J]), std::max(ByStart[I], ByStart[J]));
+    }
+  }
+  llvm::sort(Edges);
+  for (auto [U, V] : Edges) {
+    Buffers.push<int32_t>(edge_nodes, U);
+    Buffers.push<int32_t>(edge_nodes, V);
+  }
+  NumEdges = int64_t(Edges.size());
+}
+
+} // namespace rl4real

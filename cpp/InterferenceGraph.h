@@ -1,0 +1,56 @@
+// Builds the policy's view of a machine function: nodes (virtual registers), interference edges,
+// candidate registers and use points, filled into the feature buffers of the spec.
+#pragma once
+
+#include "Graph.h"
+
+#include "llvm/CodeGen/Register.h"
+#include "llvm/MC/MCRegister.h"
+
+#include <string>
+#include <vector>
+
+namespace llvm {
+class LiveInterval;
+class LiveIntervals;
+class LiveRegMatrix;
+class MachineBlockFrequencyInfo;
+class MachineFunction;
+class MachineLoopInfo;
+class RegisterClassInfo;
+class VirtRegMap;
+} // namespace llvm
+
+namespace rl4real {
+
+struct GraphNode {
+  llvm::Register Reg;
+  llvm::LiveInterval *LI = nullptr;
+  unsigned CandBegin = 0, CandEnd = 0; ///< rows of the candidate table
+};
+
+struct GraphContext {
+  llvm::MachineFunction &MF;
+  llvm::LiveIntervals &LIS;
+  llvm::VirtRegMap &VRM;
+  llvm::LiveRegMatrix &Matrix;
+  const llvm::MachineLoopInfo &Loops;
+  const llvm::MachineBlockFrequencyInfo &MBFI;
+  const llvm::RegisterClassInfo &RCI;
+};
+
+class InterferenceGraph {
+public:
+  /// Collects the virtual registers the policy may assign. Cheap: no features yet.
+  void collectNodes(GraphContext &Ctx);
+  /// Computes features, candidates, use points and edges for the collected nodes.
+  void build(GraphContext &Ctx);
+
+  std::vector<GraphNode> Nodes;
+  std::vector<llvm::MCPhysReg> CandRegs; ///< candidate table's registers (for validation)
+  std::vector<std::string> ClassNames;   ///< indexed by node reg_class
+  GraphBuffers Buffers;
+  int64_t NumEdges = 0;
+};
+
+} // namespace rl4real

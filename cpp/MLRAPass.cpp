@@ -1,0 +1,209 @@
+#include "MLRAPass.h"
+
+#include "Bridge.h"
+#include "Diagnostics.h"
+#include "InterferenceGraph.h"
+#include "Options.h"
+#include "Records.h"
+
+#include "llvm/CodeGen/CalcSpillWeights.h"
+#include "llvm/CodeGen/LiveIntervals.h"
+#include "llvm/CodeGen/LiveRegMatrix.h"
+#include "llvm/CodeGen/MachineBlockFrequencyInfo.h"
+#include "llvm/CodeGen/MachineLoopInfo.h"
+#include "llvm/CodeGen/RegisterClassInfo.h"
+#include "llvm/CodeGen/SlotIndexes.h"
+#include "llvm/CodeGen/TargetRegisterInfo.h"
+#include "llvm/CodeGen/TargetSubtargetInfo.h"
+#include "llvm/CodeGen/VirtRegMap.h"
+#include "llvm/IR/Module.h"
+#include "llvm/Target/TargetMachine.h"
+
+#include <chrono>
+
+using namespace llvm;
+
+namespace rl4real {
+namespace {
+
+double msSince(std::chrono::steady_clock::time_point T0) {
+  return std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - T0).count();
+}
+
+/// Applies the policy's decisions to LiveRegMatrix as they arrive, after validating them.
+class Session final : public HostSession {
+public:
+  Session(InterferenceGraph &G, LiveRegMatrix &Matrix, const TargetRegisterInfo &TRI,
+          PendingFunction &P)
+      : G(G), Matrix(Matrix), TRI(TRI), P(P), Assigned(G.Nodes.size(), false) {}
+
+  int assign(int64_t Node, int64_t Reg) override {
+    int Code = check(Node, Reg);
+    if (Code == spec::R_ok) {
+      const GraphNode &N = G.Nodes[Node];
+      Matrix.assign(*N.LI, MCRegister(unsigned(Reg)));
+      Assigned[Node] = true;
+      P.Assignments.emplace_back(N.Reg, MCRegister(unsigned(Reg)));
+    }
+    ++P.Record.Refused[Code];
+    return Code;
+  }
+
+  int split(int64_t, int64_t) override {
+    ++P.Record.Refused[spec::R_split_unsupported];
+    return spec::R_split_unsupported;
+  }
+
+  bool isFree(int64_t Node, int64_t Reg) override { return check(Node, Reg) == spec::R_ok; }
+
+  /// Undoes every assignment (the policy failed: greedy gets the whole function).
+  void undo() {
+    for (unsigned N = 0; N < Assigned.size(); ++N)
+      if (Assigned[N])
+        Matrix.unassign(*G.Nodes[N].LI);
+    Assigned.assign(Assigned.size(), false);
+    P.Assignments.clear();
+  }
+
+private:
+  int check(int64_t Node, int64_t Reg) const {
+    if (Node < 0 || Node >= int64_t(G.Nodes.size()) || Reg <= 0 || Reg >= TRI.getNumRegs())
+      return spec::R_bad_value;
+    if (Assigned[Node])
+      return spec::R_already_assigned;
+    const GraphNode &N = G.Nodes[Node];
+    auto Begin = G.CandRegs.begin() + N.CandBegin, End = G.CandRegs.begin() + N.CandEnd;
+    if (std::find(Begin, End, MCPhysReg(Reg)) == End)
+      return spec::R_not_candidate;
+    if (Matrix.checkInterference(*N.LI, MCRegister(unsigned(Reg))) != LiveRegMatrix::IK_Free)
+      return spec::R_interferes;
+    return spec::R_ok;
+  }
+
+  InterferenceGraph &G;
+  LiveRegMatrix &Matrix;
+  const TargetRegisterInfo &TRI;
+  PendingFunction &P;
+  std::vector<bool> Assigned;
+};
+
+} // namespace
+
+char MLRAPass::ID = 0;
+
+void MLRAPass::getAnalysisUsage(AnalysisUsage &AU) const {
+  // Greedy must receive these very instances, with the policy's assignments in them.
+  AU.setPreservesAll();
+  AU.addRequired<SlotIndexesWrapperPass>();
+  AU.addRequired<LiveIntervalsWrapperPass>();
+  AU.addRequired<VirtRegMapWrapperLegacy>();
+  AU.addRequired<LiveRegMatrixWrapperLegacy>();
+  AU.addRequired<MachineLoopInfoWrapperPass>();
+  AU.addRequired<MachineBlockFrequencyInfoWrapperPass>();
+  MachineFunctionPass::getAnalysisUsage(AU);
+}
+
+bool MLRAPass::runOnMachineFunction(MachineFunction &MF) {
+  auto T0 = std::chrono::steady_clock::now();
+  if (MF.getFunction().hasOptNone())
+    return false;
+
+  PendingFunction &P = startPending(MF);
+  FunctionRecord &Rec = P.Record;
+  Rec.Function = MF.getName().str();
+  Rec.File = MF.getFunction().getParent()->getSourceFileName();
+  Rec.Target = MF.getTarget().getTargetTriple().str();
+
+  auto &LIS = getAnalysis<LiveIntervalsWrapperPass>().getLIS();
+  auto &VRM = getAnalysis<VirtRegMapWrapperLegacy>().getVRM();
+  auto &Matrix = getAnalysis<LiveRegMatrixWrapperLegacy>().getLRM();
+  auto &Loops = getAnalysis<MachineLoopInfoWrapperPass>().getLI();
+  auto &MBFI = getAnalysis<MachineBlockFrequencyInfoWrapperPass>().getMBFI();
+  RegisterClassInfo RCI;
+  RCI.runOnMachineFunction(MF);
+  GraphContext Ctx{MF, LIS, VRM, Matrix, Loops, MBFI, RCI};
+
+  InterferenceGraph G;
+  G.collectNodes(Ctx);
+  Rec.Nodes = int64_t(G.Nodes.size());
+  if (Rec.Nodes < int64_t(options::getNumber(options::MinSize))) {
+    Rec.LeftToGreedy = Rec.Nodes;
+    Rec.Fallback = "below_min_size";
+    Rec.PassMs = msSince(T0);
+    return false;
+  }
+
+  // Greedy computes the same weights and hints again when it starts; the policy needs them now.
+  VirtRegAuxInfo(MF, LIS, VRM, Loops, MBFI).calculateSpillWeightsAndHints();
+  G.build(Ctx);
+  Rec.Edges = G.NumEdges;
+
+  const TargetRegisterInfo &TRI = *MF.getSubtarget().getRegisterInfo();
+  Session S(G, Matrix, TRI, P);
+  PolicyRequest Req;
+  Req.Graph = &G.Buffers;
+  Req.Host = &S;
+  Req.Meta = {{"function", Rec.Function}, {"file", Rec.File}, {"target", Rec.Target}};
+  Req.RegClasses = G.ClassNames;
+  Req.RegNames.reserve(TRI.getNumRegs());
+  for (unsigned R = 0; R < TRI.getNumRegs(); ++R)
+    Req.RegNames.push_back(TRI.getName(R));
+  Req.Config = options::all();
+
+  PolicyResult Res = runPolicy(Req);
+  Rec.PolicyMs = Res.Ms;
+  bool Strict = options::getBool(options::Strict);
+  if (!Res.Ok) {
+    S.undo();
+    Rec.Fallback = Res.Error;
+    policyFault(MF, Res.Error, Strict);
+  } else if (Strict && Rec.refusedTotal()) {
+    policyFault(MF, std::to_string(Rec.refusedTotal()) + " decision(s) refused", true);
+  }
+  Rec.AssignedByPolicy = Rec.Kept = int64_t(P.Assignments.size());
+  Rec.LeftToGreedy = Rec.Nodes - Rec.AssignedByPolicy;
+  Rec.PassMs = msSince(T0);
+  return !P.Assignments.empty();
+}
+
+char KeptCheckPass::ID = 0;
+
+void KeptCheckPass::getAnalysisUsage(AnalysisUsage &AU) const {
+  AU.setPreservesAll();
+  AU.addRequired<VirtRegMapWrapperLegacy>();
+  MachineFunctionPass::getAnalysisUsage(AU);
+}
+
+bool KeptCheckPass::runOnMachineFunction(MachineFunction &MF) {
+  PendingFunction *P = findPending(MF);
+  if (!P)
+    return false;
+  auto &VRM = getAnalysis<VirtRegMapWrapperLegacy>().getVRM();
+  int64_t Kept = 0;
+  for (auto [Reg, Phys] : P->Assignments)
+    Kept += VRM.hasPhys(Reg) && VRM.getPhys(Reg) == Phys;
+  P->Record.Kept = Kept;
+  return false;
+}
+
+char ReportPass::ID = 0;
+
+void ReportPass::getAnalysisUsage(AnalysisUsage &AU) const {
+  AU.setPreservesAll();
+  MachineFunctionPass::getAnalysisUsage(AU);
+}
+
+bool ReportPass::runOnMachineFunction(MachineFunction &MF) {
+  PendingFunction P;
+  if (!takePending(MF, P))
+    return false;
+  std::string Path = options::get(options::Report);
+  if (Path.empty())
+    return false;
+  std::string Err;
+  if (!appendLine(Path, P.Record.toJson(), Err))
+    reportWarning(MF, "cannot write report '" + Path + "': " + Err);
+  return false;
+}
+
+} // namespace rl4real

@@ -1,0 +1,39 @@
+// The passes the plugin inserts into the codegen pipeline.
+#pragma once
+
+#include "llvm/CodeGen/MachineFunctionPass.h"
+
+namespace rl4real {
+
+/// Runs right before greedy: builds the interference graph, lets the policy assign registers
+/// through LiveRegMatrix (shared with greedy), and leaves the rest to greedy.
+class MLRAPass : public llvm::MachineFunctionPass {
+public:
+  static char ID;
+  MLRAPass() : MachineFunctionPass(ID) {}
+  llvm::StringRef getPassName() const override { return "rl4real ML register allocation"; }
+  void getAnalysisUsage(llvm::AnalysisUsage &AU) const override;
+  bool runOnMachineFunction(llvm::MachineFunction &MF) override;
+};
+
+/// Runs after each greedy instance: counts which policy assignments greedy kept.
+class KeptCheckPass : public llvm::MachineFunctionPass {
+public:
+  static char ID;
+  KeptCheckPass() : MachineFunctionPass(ID) {}
+  llvm::StringRef getPassName() const override { return "rl4real kept-assignment check"; }
+  void getAnalysisUsage(llvm::AnalysisUsage &AU) const override;
+  bool runOnMachineFunction(llvm::MachineFunction &MF) override;
+};
+
+/// Runs after the virtual register rewriter: writes the function's report line.
+class ReportPass : public llvm::MachineFunctionPass {
+public:
+  static char ID;
+  ReportPass() : MachineFunctionPass(ID) {}
+  llvm::StringRef getPassName() const override { return "rl4real report"; }
+  void getAnalysisUsage(llvm::AnalysisUsage &AU) const override;
+  bool runOnMachineFunction(llvm::MachineFunction &MF) override;
+};
+
+} // namespace rl4real

@@ -1,0 +1,55 @@
+// Plugin entry: registers the passes and inserts them into every x86-64 codegen pipeline at -O1
+// and above, unless the user switched rl4real off or picked an allocator explicitly.
+#include "MLRAPass.h"
+#include "Options.h"
+
+#include "llvm/CodeGen/Passes.h"
+#include "llvm/CodeGen/TargetPassConfig.h"
+#include "llvm/Pass.h"
+#include "llvm/PassRegistry.h"
+#include "llvm/Plugins/PassPlugin.h"
+#include "llvm/Support/raw_ostream.h"
+#include "llvm/Target/RegisterTargetPassConfigCallback.h"
+#include "llvm/Target/TargetMachine.h"
+#include "llvm/TargetParser/Triple.h"
+
+using namespace llvm;
+using namespace rl4real;
+
+namespace {
+
+RegisterPass<MLRAPass> RegMLRA("rl4real-mlra", "rl4real ML register allocation", false, false);
+RegisterPass<KeptCheckPass> RegCheck("rl4real-check", "rl4real kept-assignment check", false,
+                                     false);
+RegisterPass<ReportPass> RegReport("rl4real-report", "rl4real report", false, false);
+
+bool supported(const TargetMachine &TM) {
+  return TM.getTargetTriple().getArch() == Triple::x86_64;
+}
+
+void configure(TargetMachine &TM, PassManagerBase &, TargetPassConfig *PC) {
+  if (!PC || !options::getBool(options::Enable) || !supported(TM) ||
+      TM.getOptLevel() == CodeGenOptLevel::None || options::userChoseRegAlloc())
+    return;
+  // The MLRA pass must run after the last pass that recomputes LiveIntervals/VirtRegMap before
+  // greedy (the machine scheduler); inserted earlier, its assignments would be silently lost.
+  if (PC->isPassSubstitutedOrOverridden(&MachineSchedulerID)) {
+    errs() << "warning: rl4real: this target replaces the machine scheduler; RL register "
+              "allocation is off for this compile\n";
+    if (options::getBool(options::Strict))
+      report_fatal_error("rl4real: cannot place the MLRA pass (strict mode)", false);
+    return;
+  }
+  PC->insertPass(&MachineSchedulerID, &MLRAPass::ID);
+  PC->insertPass(&RAGreedyLegacyID, &KeptCheckPass::ID);
+  PC->insertPass(&VirtRegRewriterID, &ReportPass::ID);
+}
+
+RegisterTargetPassConfigCallback Callback(configure);
+
+} // namespace
+
+extern "C" LLVM_ATTRIBUTE_WEAK PassPluginLibraryInfo llvmGetPassPluginInfo() {
+  // The passes live in the codegen pipeline (above); nothing to add to the IR pipelines.
+  return {LLVM_PLUGIN_API_VERSION, "rl4real", "0.1", [](PassBuilder &) {}};
+}

@@ -1,0 +1,88 @@
+#include "Report.h"
+
+#include <cerrno>
+#include <cmath>
+#include <cstdio>
+#include <cstring>
+#include <fcntl.h>
+#include <sys/file.h>
+#include <unistd.h>
+
+namespace rl4real {
+namespace {
+
+std::string quote(const std::string &S) {
+  std::string R = "\"";
+  for (unsigned char C : S) {
+    switch (C) {
+    case '"': R += "\\\""; break;
+    case '\\': R += "\\\\"; break;
+    case '\n': R += "\\n"; break;
+    case '\t': R += "\\t"; break;
+    default:
+      if (C < 0x20) {
+        char Buf[8];
+        std::snprintf(Buf, sizeof Buf, "\\u%04x", C);
+        R += Buf;
+      } else {
+        R += char(C);
+      }
+    }
+  }
+  return R + "\"";
+}
+
+std::string number(double D) {
+  char Buf[32];
+  std::snprintf(Buf, sizeof Buf, "%.3f", std::isfinite(D) ? D : 0.0);
+  return Buf;
+}
+
+} // namespace
+
+int64_t FunctionRecord::refusedTotal() const {
+  int64_t T = 0;
+  for (int I = 1; I < spec::NumRefusals; ++I)
+    T += Refused[I];
+  return T;
+}
+
+std::string FunctionRecord::toJson() const {
+  std::string J = "{\"function\": " + quote(Function) + ", \"file\": " + quote(File) +
+                  ", \"target\": " + quote(Target) + ", \"nodes\": " + std::to_string(Nodes) +
+                  ", \"edges\": " + std::to_string(Edges) +
+                  ", \"assigned\": " + std::to_string(Kept) +
+                  ", \"assigned_by_policy\": " + std::to_string(AssignedByPolicy) +
+                  ", \"evicted\": " + std::to_string(AssignedByPolicy - Kept) +
+                  ", \"refused\": " + std::to_string(refusedTotal()) + ", \"refusals\": {";
+  bool First = true;
+  for (int I = 1; I < spec::NumRefusals; ++I) {
+    if (!Refused[I])
+      continue;
+    J += (First ? "" : ", ") + quote(spec::RefusalNames[I]) + ": " + std::to_string(Refused[I]);
+    First = false;
+  }
+  J += "}, \"split\": " + std::to_string(Split) +
+       ", \"left_to_greedy\": " + std::to_string(LeftToGreedy) +
+       ", \"policy_ms\": " + number(PolicyMs) + ", \"pass_ms\": " + number(PassMs) +
+       ", \"fallback\": " + (Fallback.empty() ? std::string("null") : quote(Fallback)) + "}";
+  return J;
+}
+
+bool appendLine(const std::string &Path, const std::string &Line, std::string &Err) {
+  int Fd = ::open(Path.c_str(), O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0644);
+  if (Fd < 0) {
+    Err = std::strerror(errno);
+    return false;
+  }
+  std::string Data = Line + "\n";
+  ::flock(Fd, LOCK_EX);
+  bool Ok = ::write(Fd, Data.data(), Data.size()) == ssize_t(Data.size());
+  if (!Ok)
+    Err = std::strerror(errno);
+  ::flock(Fd, LOCK_UN);
+  ::close(Fd);
+  return Ok;
+}
+
+} // namespace rl4real

@@ -1,0 +1,30 @@
+// One JSON line per machine function, appended atomically to the report file.
+#pragma once
+
+#include "rl4real_spec.h"
+
+#include <array>
+#include <cstdint>
+#include <string>
+
+namespace rl4real {
+
+struct FunctionRecord {
+  std::string Function, File, Target;
+  int64_t Nodes = 0, Edges = 0;
+  int64_t AssignedByPolicy = 0; ///< accepted decisions
+  int64_t Kept = 0;             ///< of those, still assigned after greedy
+  int64_t Split = 0, LeftToGreedy = 0;
+  std::array<int64_t, spec::NumRefusals> Refused{};
+  double PolicyMs = 0, PassMs = 0;
+  std::string Fallback; ///< empty: none; else why greedy allocated the whole function
+
+  int64_t refusedTotal() const;
+  std::string toJson() const;
+};
+
+/// Appends Line plus '\n' to Path with one write under an exclusive lock, so lines from
+/// parallel compiles never interleave. Returns false (and sets Err) on I/O failure.
+bool appendLine(const std::string &Path, const std::string &Line, std::string &Err);
+
+} // namespace rl4real

@@ -1,0 +1,98 @@
+"""Entry point the plugin calls (cpp/Bridge.cpp), once per machine function, with the GIL held.
+
+Returns None on success or a one-line reason; the plugin then undoes the policy's assignments,
+warns (or fails in strict mode), and greedy allocates the function.
+"""
+
+from __future__ import annotations
+
+import bdb
+import ctypes
+import os
+import sys
+import threading
+
+from .policies import load_policy
+from .session import Graph, Session
+
+_policies: dict[tuple, object] = {}  # loaded policy, or the reason it cannot load
+_debugger_active = threading.Event()
+_warned: set[str] = set()
+
+
+class PolicyTimeout(Exception):
+    """Raised inside a policy thread that outlived its time budget."""
+
+
+def allocate(host, arrays, meta, reg_classes, reg_names, config) -> str | None:
+    policy = _policy(config)
+    if isinstance(policy, str):
+        return policy
+    session = Session(host=host, graph=Graph(arrays), function=meta.get("function", ""),
+                      file=meta.get("file", ""), target=meta.get("target", ""),
+                      reg_classes=list(reg_classes), reg_names=list(reg_names), config=dict(config))
+    return _run(policy, session, float(config.get("timeout") or 0))
+
+
+def _policy(config):
+    key = (config.get("policy", "heuristic"), config.get("model_dir", ""),
+           config.get("backend", ""), config.get("seed", "0"))
+    if key not in _policies:
+        try:
+            _policies[key] = load_policy(key[0], config)
+        except Exception as e:  # noqa: BLE001 - any failure means: greedy allocates
+            _policies[key] = f"cannot load policy {key[0]!r}: {type(e).__name__}: {e}"
+    return _policies[key]
+
+
+def _run(policy, session: Session, budget: float) -> str | None:
+    outcome: list[str | None] = [None]
+
+    def target():
+        try:
+            policy.allocate(session)
+        except bdb.BdbQuit:
+            _warn_once("quit", "the debugger was quit inside the policy; decisions made so far "
+                       "are kept")
+        except PolicyTimeout:
+            pass
+        except BaseException as e:  # noqa: BLE001 - report, never crash the compiler
+            outcome[0] = f"{type(e).__name__}: {e}".splitlines()[0]
+
+    if budget <= 0:
+        target()
+        return outcome[0]
+    # A worker thread lets the compiler walk away from a policy that hangs (even in a C call).
+    worker = threading.Thread(target=target, daemon=True, name=f"rl4real:{session.function}")
+    worker.start()
+    worker.join(budget)
+    while worker.is_alive() and _debugger_active.is_set():
+        worker.join(0.2)  # no deadline while a person is in pdb
+    _debugger_active.clear()
+    if worker.is_alive():
+        session.host.close()  # later decisions are refused with reason "closed"
+        ctypes.pythonapi.PyThreadState_SetAsyncExc(ctypes.c_ulong(worker.ident),
+                                                   ctypes.py_object(PolicyTimeout))
+        return f"policy exceeded its time budget of {budget:g} s"
+    return outcome[0]
+
+
+def _warn_once(key: str, message: str) -> None:
+    if key not in _warned:
+        _warned.add(key)
+        print(f"rl4real: warning: {message}", file=sys.stderr, flush=True)
+
+
+def _breakpointhook(*args, **kwargs):
+    """breakpoint() in a policy: pdb when clang runs in a terminal, else a warning."""
+    if not (os.isatty(0) and os.isatty(1)):
+        _warn_once("breakpoint", "breakpoint() in the policy ignored: the compiler has no "
+                   "terminal (see README, 'Debugging a policy')")
+        return None
+    _debugger_active.set()
+    import pdb
+    return pdb.Pdb().set_trace(sys._getframe(1))
+
+
+if os.environ.get("PYTHONBREAKPOINT") is None:
+    sys.breakpointhook = _breakpointhook

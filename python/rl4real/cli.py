@@ -1,0 +1,47 @@
+"""The `rl4real` command. Sub-commands import what they need, so `plugin-path` stays instant."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="rl4real", description=__doc__)
+    sub = parser.add_subparsers(dest="command", required=True)
+    sub.add_parser("plugin-path", help="print the absolute path of librl4real.so")
+    p = sub.add_parser("features", help="print the feature spec as Markdown (docs/features.md)")
+    p.add_argument("--check", metavar="FILE", help="fail if FILE differs from the generated text")
+    p = sub.add_parser("report", help="summarise a report file (-rl4real-report / RL4REAL_REPORT)")
+    p.add_argument("file")
+    p.add_argument("--json", action="store_true", help="print the summary as JSON")
+    sub.add_parser("doctor", help="check the plugin, its feature spec, Python and policies")
+    args = parser.parse_args(argv)
+
+    if args.command == "plugin-path":
+        from .paths import PluginNotFound, plugin_path
+        try:
+            print(plugin_path())
+        except PluginNotFound as e:
+            print(f"rl4real: error: {e}", file=sys.stderr)
+            return 1
+        return 0
+    if args.command == "features":
+        from . import spec
+        text = spec.markdown()
+        if args.check:
+            with open(args.check) as f:
+                if f.read() != text:
+                    print(f"{args.check} is out of date: run `rl4real features > {args.check}`",
+                          file=sys.stderr)
+                    return 1
+            return 0
+        sys.stdout.write(text)
+        return 0
+    if args.command == "report":
+        from .report import main as report_main
+        return report_main(args.file, as_json=args.json)
+    if args.command == "doctor":
+        from .doctor import main as doctor_main
+        return doctor_main()
+    return 2

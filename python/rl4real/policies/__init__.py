@@ -1,0 +1,65 @@
+"""Policies and how to load one by name: built-in names, `module:attr`, or `file.py[:attr]`."""
+
+from __future__ import annotations
+
+import importlib
+import importlib.util
+import zlib
+from pathlib import Path
+
+BUILTIN = ("heuristic", "random")
+
+
+class PolicyLoadError(RuntimeError):
+    pass
+
+
+def function_seed(seed: int, function: str) -> int:
+    """A per-function seed that does not depend on the order functions are compiled in."""
+    return (int(seed) * 1_000_003 + zlib.crc32(function.encode())) & 0xFFFFFFFF
+
+
+def load_policy(name: str, config: dict[str, str] | None = None):
+    """Returns an object with `allocate(session)`."""
+    config = config or {}
+    if name == "heuristic":
+        from .heuristic import HeuristicPolicy
+        return HeuristicPolicy()
+    if name == "random":
+        from .random_legal import RandomPolicy
+        return RandomPolicy(seed=int(config.get("seed") or 0))
+    obj = _load_object(name)
+    if hasattr(obj, "allocate"):
+        return obj() if isinstance(obj, type) else obj
+    if callable(obj):
+        return _FunctionPolicy(obj)
+    raise PolicyLoadError(f"{name!r} is neither a policy (an object with allocate) nor a function")
+
+
+def _load_object(name: str):
+    path_part, _, attr = name.partition(":")
+    if path_part.endswith(".py") or "/" in path_part:
+        path = Path(path_part)
+        if not path.is_file():
+            raise PolicyLoadError(f"policy file {path} does not exist")
+        spec = importlib.util.spec_from_file_location(f"rl4real_user_policy_{path.stem}", path)
+        module = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(module)
+        attr = attr or "policy"
+    else:
+        if not attr:
+            raise PolicyLoadError(
+                f"unknown policy {name!r}: use one of {', '.join(BUILTIN)}, module:attr or file.py[:attr]")
+        module = importlib.import_module(path_part)
+    try:
+        return getattr(module, attr)
+    except AttributeError:
+        raise PolicyLoadError(f"{path_part} has no attribute {attr!r}") from None
+
+
+class _FunctionPolicy:
+    def __init__(self, fn):
+        self.fn = fn
+
+    def allocate(self, session):
+        self.fn(session)

@@ -1,0 +1,122 @@
+"""The session protocol: what a policy sees of one function and how it decides.
+
+A policy is any object with `allocate(session)`. It reads `session.graph` (numpy arrays named by
+the feature spec) and calls `session.assign(node, reg)`; each call is validated and applied at
+once by the compiler, and answers `Refusal.ok` (0) or the reason it was refused (truthy).
+"""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from . import spec
+
+Refusal = enum.IntEnum("Refusal", [name for name, _ in spec.REFUSALS], start=0)
+
+
+class Table:
+    """The features of one table as attributes (e.g. `graph.cand.reg`)."""
+
+    def __init__(self, name: str, arrays: dict[str, np.ndarray]):
+        self._name = name
+        for f in spec.features(name):
+            setattr(self, f.name, arrays[f.key])
+        self.rows = len(arrays[spec.features(name)[0].key])
+
+    def __len__(self) -> int:
+        return self.rows
+
+
+class Graph:
+    """One function's interference graph: tables `node`, `edge`, `cand`, `use`."""
+
+    def __init__(self, arrays: dict[str, np.ndarray]):
+        missing = [f.key for f in spec.FEATURES if f.key not in arrays]
+        if missing:
+            raise ValueError(f"graph lacks features {missing} (spec version {spec.VERSION})")
+        self.arrays = arrays
+        self.node = Table("node", arrays)
+        self.edge = Table("edge", arrays)
+        self.cand = Table("cand", arrays)
+        self.use = Table("use", arrays)
+        n = len(self.node)
+        # Rows of the cand and use tables are grouped by node: offsets[i]:offsets[i+1].
+        self.cand_offsets = _offsets(self.cand.node, n)
+        self.use_offsets = _offsets(self.use.node, n)
+
+    @property
+    def num_nodes(self) -> int:
+        return len(self.node)
+
+    def candidates(self, node: int) -> slice:
+        return slice(int(self.cand_offsets[node]), int(self.cand_offsets[node + 1]))
+
+    def uses(self, node: int) -> slice:
+        return slice(int(self.use_offsets[node]), int(self.use_offsets[node + 1]))
+
+    def degree(self) -> np.ndarray:
+        return np.bincount(self.edge.nodes.reshape(-1), minlength=self.num_nodes)
+
+
+def _offsets(owner: np.ndarray, n: int) -> np.ndarray:
+    out = np.zeros(n + 1, dtype=np.int64)
+    np.cumsum(np.bincount(owner, minlength=n), out=out[1:])
+    return out
+
+
+@dataclass
+class Session:
+    """One function handed to a policy. `host` is the compiler side (assign/split/is_free)."""
+
+    host: object
+    graph: Graph
+    function: str = ""
+    file: str = ""
+    target: str = ""
+    reg_classes: list[str] = field(default_factory=list)
+    reg_names: list[str] = field(default_factory=list)
+    config: dict[str, str] = field(default_factory=dict)
+
+    def assign(self, node, reg) -> Refusal:
+        """Assign physical register `reg` (a `graph.cand.reg` value) to `node`."""
+        try:
+            node, reg = _index(node), _index(reg)
+        except (TypeError, ValueError, OverflowError):
+            return self._refuse_bad_value()
+        return Refusal(self.host.assign(node, reg))
+
+    def split(self, node, use_index) -> Refusal:
+        """Split `node` at its use point `use_index` (not supported yet: always refused)."""
+        try:
+            node, use_index = _index(node), _index(use_index)
+        except (TypeError, ValueError, OverflowError):
+            return self._refuse_bad_value()
+        return Refusal(self.host.split(node, use_index))
+
+    def is_free(self, node, reg) -> bool:
+        """Would `assign(node, reg)` be accepted right now?"""
+        try:
+            return bool(self.host.is_free(_index(node), _index(reg)))
+        except (TypeError, ValueError, OverflowError):
+            return False
+
+    def reg_name(self, reg: int) -> str:
+        return self.reg_names[reg] if 0 <= reg < len(self.reg_names) else f"reg{reg}"
+
+    def _refuse_bad_value(self) -> Refusal:
+        # Counted by the compiler like every other refusal: out-of-range values are refused there.
+        return Refusal(self.host.assign(-1, -1))
+
+
+def _index(x) -> int:
+    """An integer index; rejects floats with fractions, NaN, bools and non-numbers."""
+    if isinstance(x, (bool, np.bool_)):
+        raise TypeError("bool is not an index")
+    if isinstance(x, (int, np.integer)):
+        return int(x)
+    if isinstance(x, (float, np.floating)) and float(x).is_integer():
+        return int(x)
+    raise TypeError(f"not an index: {x!r}")
