@@ -1,0 +1,67 @@
+"""Policies that misbehave, for fault-injection tests. Each is selected as file.py:NAME."""
+
+import math
+import time
+
+
+def raises(session):
+    g = session.graph
+    session.assign(0, g.cand.reg[g.candidates(0)][0])  # one assignment first: it must be undone
+    raise RuntimeError("policy bug")
+
+
+def out_of_range(session):
+    session.assign(10**9, 1)
+    session.assign(0, 10**6)
+    session.assign(-5, -5)
+
+
+def interfering(session):
+    """Gives both ends of every edge the same register: every second one must be refused."""
+    g = session.graph
+    for a, b in g.edge.nodes.tolist():
+        for reg in g.cand.reg[g.candidates(a)].tolist():
+            if session.is_free(a, reg) and reg in g.cand.reg[g.candidates(b)]:
+                session.assign(a, reg)
+                session.assign(b, reg)
+                break
+
+
+def not_candidate(session):
+    rsp = session.reg_names.index("RSP")
+    for node in range(session.graph.num_nodes):
+        session.assign(node, rsp)
+
+
+def nan(session):
+    for node in range(session.graph.num_nodes):
+        session.assign(node, math.nan)
+        session.assign(math.nan, 1)
+
+
+def garbage(session):
+    session.assign("rax", None)
+    session.assign([1], {2: 3})
+    return object()
+
+
+def sleeps(session):
+    time.sleep(30)
+
+
+def busy(session):
+    while True:
+        pass
+
+
+def breakpoint_then_assign(session):
+    breakpoint()
+    g = session.graph
+    session.assign(0, g.cand.reg[g.candidates(0)][0])
+
+
+class NotAPolicy:
+    pass
+
+
+not_a_policy = 42
