@@ -55,9 +55,13 @@ def busy(session):
 
 
 def breakpoint_then_assign(session):
+    """Stops in pdb when there is a terminal; then assigns one register."""
     breakpoint()
     g = session.graph
-    session.assign(0, g.cand.reg[g.candidates(0)][0])
+    for reg in g.cand.reg[g.candidates(0)].tolist():
+        if session.is_free(0, reg):
+            session.assign(0, reg)
+            break
 
 
 class NotAPolicy:

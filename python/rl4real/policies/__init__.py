@@ -31,7 +31,7 @@ def load_policy(name: str, config: dict[str, str] | None = None):
     obj = _load_object(name)
     if hasattr(obj, "allocate"):
         return obj() if isinstance(obj, type) else obj
-    if callable(obj):
+    if callable(obj) and not isinstance(obj, type):
         return _FunctionPolicy(obj)
     raise PolicyLoadError(f"{name!r} is neither a policy (an object with allocate) nor a function")
 

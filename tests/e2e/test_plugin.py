@@ -1,0 +1,146 @@
+"""The plugin inside clang-22 on small programs of ours: correctness against stock clang,
+determinism, byte-identity when off, faults, strict mode, reports."""
+
+import concurrent.futures
+import filecmp
+import json
+import time
+
+import pytest
+
+from conftest import POLICIES, PROGRAMS, compile_c, read_report, rl_env, run_program
+
+PROGS = sorted(PROGRAMS.glob("*.c"))
+FAULTY = POLICIES / "faulty.py"
+
+
+@pytest.fixture(scope="module")
+def reference(tmp_path_factory):
+    """Each program built by stock clang-22 and its output."""
+    d = tmp_path_factory.mktemp("stock")
+    out = {}
+    for src in PROGS:
+        compile_c(src, d / src.stem)
+        out[src.stem] = run_program(d / src.stem)
+    return out
+
+
+@pytest.mark.parametrize("policy,seed", [("heuristic", 0), ("random", 1), ("random", 2)])
+def test_programs_match_stock_and_policy_assigns(plugin, reference, tmp_path, policy, seed):
+    report = tmp_path / "r.jsonl"
+    env = rl_env(policy=policy, seed=seed, report=report)
+    for src in PROGS:
+        exe = tmp_path / src.stem
+        r = compile_c(src, exe, plugin=plugin, env=env, flags=["-mllvm", "-verify-machineinstrs"])
+        assert "warning" not in r.stderr, r.stderr
+        assert run_program(exe) == reference[src.stem], src.name
+    recs = [r for r in read_report(report) if r["fallback"] != "below_min_size"]
+    assert recs and all(r["fallback"] is None and r["refused"] == 0 for r in recs)
+    nodes = sum(r["nodes"] for r in recs)
+    kept = sum(r["assigned"] for r in recs)
+    # A plugin that silently assigns nothing fails here.
+    share = kept / nodes
+    assert share > (0.5 if policy == "heuristic" else 0.3), share
+
+
+def test_same_object_every_time_with_aslr(plugin, tmp_path):
+    src = PROGRAMS / "pressure.c"
+    for policy in ("heuristic", "random"):
+        objs = []
+        for i in range(4):
+            obj = tmp_path / f"{policy}{i}.o"
+            compile_c(src, obj, plugin=plugin, flags=["-c"], env=rl_env(policy=policy, min_size=1))
+            objs.append(obj)
+        assert all(filecmp.cmp(objs[0], o, shallow=False) for o in objs[1:]), policy
+
+
+def test_switched_off_is_byte_identical_to_stock(plugin, tmp_path):
+    for src in PROGS:
+        stock, off = tmp_path / f"{src.stem}.stock.o", tmp_path / f"{src.stem}.off.o"
+        compile_c(src, stock, flags=["-c"])
+        compile_c(src, off, plugin=plugin, flags=["-c", "-mllvm", "-rl4real-enable=0"])
+        assert filecmp.cmp(stock, off, shallow=False), src.name
+        compile_c(src, off, plugin=plugin, flags=["-c"], env=rl_env(enable=0))
+        assert filecmp.cmp(stock, off, shallow=False), src.name
+
+
+FAULTS = [
+    ("raises", "RuntimeError: policy bug"),
+    ("out_of_range", None),
+    ("interfering", None),
+    ("not_candidate", None),
+    ("nan", None),
+    ("garbage", None),
+    ("sleeps", "exceeded its time budget"),
+    ("busy", "exceeded its time budget"),
+    ("NotAPolicy", "neither a policy"),
+    ("not_a_policy", "neither a policy"),
+    ("missing_attr", "has no attribute"),
+]
+
+
+@pytest.mark.parametrize("name,warning", FAULTS)
+def test_faulty_policy_still_gives_correct_code(plugin, reference, tmp_path, name, warning):
+    src = PROGRAMS / "pressure.c"
+    report = tmp_path / "r.jsonl"
+    env = rl_env(policy=f"{FAULTY}:{name}", min_size=1, timeout=1, report=report)
+    t0 = time.monotonic()
+    r = compile_c(src, tmp_path / "p", plugin=plugin, env=env, flags=["-mllvm", "-verify-machineinstrs"])
+    assert time.monotonic() - t0 < 60
+    assert run_program(tmp_path / "p") == reference["pressure"]
+    recs = read_report(report)
+    if warning:
+        assert warning in r.stderr
+        assert "greedy allocates this function" in r.stderr
+        # One warning per function, each naming it.
+        assert r.stderr.count("policy failed on function") == len(recs)
+        assert all(rec["fallback"] and rec["assigned"] == 0 for rec in recs)
+    else:
+        assert sum(rec["refused"] for rec in recs) > 0
+    # Strict mode turns the same fault into a compile error.
+    r = compile_c(src, tmp_path / "q", plugin=plugin, env={**env, "RL4REAL_STRICT": "1"}, check=False)
+    assert r.returncode != 0 and "error: rl4real:" in r.stderr
+
+
+def test_python_that_cannot_start_falls_back(plugin, reference, tmp_path):
+    env = rl_env(python="/nonexistent/python3", min_size=1)
+    env["PYTHONHOME"] = "/nonexistent"  # make the interpreter's start-up itself fail
+    r = compile_c(PROGRAMS / "pressure.c", tmp_path / "p", plugin=plugin, env=env)
+    assert "Python could not start" in r.stderr
+    assert run_program(tmp_path / "p") == reference["pressure"]
+
+
+def test_breakpoint_without_terminal_warns_and_continues(plugin, tmp_path):
+    report = tmp_path / "r.jsonl"
+    env = rl_env(policy=f"{FAULTY}:breakpoint_then_assign", min_size=1, report=report)
+    r = compile_c(PROGRAMS / "interp.c", tmp_path / "p", plugin=plugin, env=env)
+    assert r.stderr.count("breakpoint() in the policy ignored") == 1
+    assert all(rec["assigned_by_policy"] == 1 for rec in read_report(report))
+
+
+def test_parallel_compiles_append_whole_lines(plugin, tmp_path):
+    report = tmp_path / "r.jsonl"
+    env = rl_env(report=report, min_size=1)
+    with concurrent.futures.ThreadPoolExecutor(4) as pool:
+        jobs = [pool.submit(compile_c, PROGS[i % len(PROGS)], tmp_path / f"o{i}.o", plugin=plugin,
+                            env=env, flags=["-c"]) for i in range(8)]
+        for j in jobs:
+            j.result()
+    lines = report.read_text().splitlines()
+    records = [json.loads(line) for line in lines]  # a torn line would not parse
+    per_run = {src.stem: 0 for src in PROGS}
+    for rec in records:
+        per_run[rec["file"].rsplit("/", 1)[-1][:-2]] += 1
+    assert len(records) == sum(per_run.values()) and all(per_run.values())
+    assert set(records[0]) >= {"function", "file", "target", "nodes", "edges", "assigned", "refused",
+                               "split", "left_to_greedy", "policy_ms", "pass_ms", "fallback"}
+
+
+def test_small_functions_do_not_start_python(plugin, tmp_path):
+    report = tmp_path / "r.jsonl"
+    # A policy that cannot load would warn if Python were asked about any function.
+    env = rl_env(report=report, min_size=100000, policy="no.such:policy")
+    r = compile_c(PROGRAMS / "sort.c", tmp_path / "s", plugin=plugin, env=env)
+    assert "rl4real" not in r.stderr
+    assert all(rec["fallback"] == "below_min_size" and rec["policy_ms"] == 0
+               for rec in read_report(report))
