@@ -85,7 +85,8 @@ def build_sqlite_shell(cc: list[str], out: Path, workdir: Path) -> Path:
     """The sqlite3 shell; sqlite3.c is compiled with `cc`, shell.c too."""
     sqlite_c, shell_c = sqlite_sources(workdir)
     obj = workdir / (out.name + ".sqlite3.o")
-    flags = ["-DSQLITE_THREADSAFE=0", "-DSQLITE_OMIT_LOAD_EXTENSION", f"-I{workdir}"]
+    flags = ["-DSQLITE_THREADSAFE=0", "-DSQLITE_OMIT_LOAD_EXTENSION", "-DSQLITE_ENABLE_FTS5",
+             f"-I{workdir}"]
     run_checked(cc + flags + ["-c", str(sqlite_c), "-o", str(obj)])
     run_checked(cc + flags + ["-o", str(out), str(shell_c), str(obj), "-lm"])
     return out

@@ -4,6 +4,7 @@ determinism, byte-identity when off, faults, strict mode, reports."""
 import concurrent.futures
 import filecmp
 import json
+import subprocess
 import time
 
 import pytest
@@ -144,3 +145,21 @@ def test_small_functions_do_not_start_python(plugin, tmp_path):
     assert "rl4real" not in r.stderr
     assert all(rec["fallback"] == "below_min_size" and rec["policy_ms"] == 0
                for rec in read_report(report))
+
+
+def test_breakpoint_in_a_terminal_stops_in_pdb_inside_clang(plugin, tmp_path):
+    """Under a pseudo-terminal (util-linux `script`), pdb takes commands; the 1 s time budget is
+    suspended while the debugger is active."""
+    policy = tmp_path / "bp.py"
+    policy.write_text("import time\n"
+                      "def policy(session):\n"
+                      "    name = session.function\n"
+                      "    breakpoint()\n"
+                      "    time.sleep(1.5)\n"
+                      "    print('continued', name)\n")
+    cmd = f"clang-22 -O2 -fpass-plugin={plugin} -c {PROGRAMS / 'interp.c'} -o {tmp_path / 'o.o'}"
+    r = subprocess.run(["script", "-qec", cmd, "/dev/null"], input="p name\nc\n", text=True,
+                       capture_output=True, timeout=120, env=rl_env(policy=policy, timeout=1))
+    assert r.returncode == 0, r.stdout
+    assert "(Pdb)" in r.stdout and "'main'" in r.stdout and "continued main" in r.stdout
+    assert "time budget" not in r.stdout

@@ -1,0 +1,27 @@
+#!/usr/bin/env bash
+# Set-up on Debian 12, idempotent: apt packages (LLVM 22, csmith, valgrind) and a virtual
+# environment .venv with rl4real built from this checkout and its pinned dependencies.
+set -euo pipefail
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+APT_PACKAGES=(clang-22 llvm-22-dev llvm-22-tools cmake csmith libcsmith-dev valgrind)
+
+SUDO=""
+[ "$(id -u)" -eq 0 ] || SUDO="sudo"
+missing=()
+for p in "${APT_PACKAGES[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "setup: installing ${missing[*]}"
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+
+PYTHON=${PYTHON:-python3}
+if [ ! -x "$ROOT/.venv/bin/python" ]; then
+  echo "setup: creating .venv with $($PYTHON --version)"
+  "$PYTHON" -m venv "$ROOT/.venv"
+fi
+echo "setup: building and installing rl4real (plugin + package) into .venv"
+"$ROOT/.venv/bin/pip" install --quiet --disable-pip-version-check "$ROOT[test]"
+"$ROOT/.venv/bin/rl4real" doctor

@@ -1,0 +1,109 @@
+"""Differential correctness on real programs fetched by package name at test time: Lua 5.4 and its
+official test suite, the sqlite3 shell on a SQL workload, csmith random programs. Each with the
+heuristic policy and the random policy (two seeds), with -verify-machineinstrs."""
+
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from conftest import CLANG, read_report
+from rl4real import corpus
+
+pytestmark = pytest.mark.slow
+
+CONFIGS = [("heuristic", 0), ("random", 1), ("random", 2)]
+CONFIG_IDS = [f"{p}-{s}" for p, s in CONFIGS]
+WORKLOAD = Path(__file__).parent / "workload.sql"
+
+
+def rl_cc(plugin, policy, seed, report):
+    return [CLANG, "-O2", f"-fpass-plugin={plugin}", "-mllvm", "-verify-machineinstrs",
+            "-mllvm", f"-rl4real-policy={policy}", "-mllvm", f"-rl4real-seed={seed}",
+            "-mllvm", f"-rl4real-report={report}"]
+
+
+def assigned_share(report) -> float:
+    recs = [r for r in read_report(report) if r["fallback"] != "below_min_size"]
+    assert recs and not any(r["fallback"] for r in recs), [r["fallback"] for r in recs if r["fallback"]]
+    return sum(r["assigned"] for r in recs) / sum(r["nodes"] for r in recs)
+
+
+@pytest.mark.parametrize("policy,seed", CONFIGS, ids=CONFIG_IDS)
+def test_lua_passes_its_own_test_suite(plugin, tmp_path, policy, seed):
+    report = tmp_path / "r.jsonl"
+    lua = corpus.build_lua(rl_cc(plugin, policy, seed, report), tmp_path / "lua")
+    testes = tmp_path / "testes"
+    shutil.copytree(corpus.lua_dir() / "testes", testes)
+    r = subprocess.run([str(lua), "-e_U=true", "all.lua"], cwd=testes, capture_output=True,
+                       text=True, timeout=600)
+    assert r.returncode == 0 and "final OK" in r.stdout, r.stdout[-2000:] + r.stderr[-2000:]
+    assert assigned_share(report) > 0.3
+
+
+@pytest.fixture(scope="module")
+def sqlite_reference(tmp_path_factory):
+    d = tmp_path_factory.mktemp("sqlite-stock")
+    shell = corpus.build_sqlite_shell([CLANG, "-O2"], d / "sqlite3", d)
+    return run_workload(shell, d)
+
+
+def run_workload(shell, d) -> bytes:
+    db = d / "w.db"
+    db.unlink(missing_ok=True)
+    r = subprocess.run([str(shell), str(db)], stdin=WORKLOAD.open("rb"), capture_output=True,
+                       timeout=600)
+    assert r.returncode == 0, r.stderr[-2000:]
+    return r.stdout
+
+
+@pytest.mark.parametrize("policy,seed", CONFIGS, ids=CONFIG_IDS)
+def test_sqlite_shell_matches_stock(plugin, tmp_path, sqlite_reference, policy, seed):
+    assert b"integrity_check" in sqlite_reference and len(sqlite_reference) > 2000
+    report = tmp_path / "r.jsonl"
+    shell = corpus.build_sqlite_shell(rl_cc(plugin, policy, seed, report), tmp_path / "sqlite3", tmp_path)
+    assert run_workload(shell, tmp_path) == sqlite_reference
+    assert assigned_share(report) > 0.3
+
+
+CSMITH_PROGRAMS = 30
+
+
+@pytest.fixture(scope="module")
+def csmith_programs(tmp_path_factory):
+    """(source, stock checksum) for the first 30 seeds whose stock build finishes in 5 s."""
+    d = tmp_path_factory.mktemp("csmith")
+    progs = []
+    seed = 0
+    while len(progs) < CSMITH_PROGRAMS:
+        seed += 1
+        src = d / f"s{seed}.c"
+        src.write_text(subprocess.run(["csmith", "--seed", str(seed)], capture_output=True,
+                                      text=True, check=True).stdout)
+        exe = d / f"s{seed}"
+        subprocess.run([CLANG, "-O2", "-w", "-I/usr/include/csmith", str(src), "-o", str(exe)],
+                       check=True)
+        try:
+            r = subprocess.run([str(exe)], capture_output=True, text=True, timeout=5)
+        except subprocess.TimeoutExpired:
+            continue
+        if r.returncode == 0 and "checksum" in r.stdout:
+            progs.append((src, r.stdout))
+    return progs
+
+
+@pytest.mark.parametrize("policy,seed", CONFIGS, ids=CONFIG_IDS)
+def test_csmith_checksums_match_stock(plugin, tmp_path, csmith_programs, policy, seed):
+    report = tmp_path / "r.jsonl"
+    mismatches = []
+    for src, expected in csmith_programs:
+        exe = tmp_path / src.stem
+        subprocess.run(rl_cc(plugin, policy, seed, report) + ["-w", "-I/usr/include/csmith",
+                       str(src), "-o", str(exe)], check=True)
+        r = subprocess.run([str(exe)], capture_output=True, text=True, timeout=30)
+        if r.stdout != expected:
+            mismatches.append(src.name)
+    assert mismatches == []
+    assert len(csmith_programs) == CSMITH_PROGRAMS
+    assert assigned_share(report) > 0.3
