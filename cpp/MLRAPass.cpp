@@ -5,6 +5,7 @@
 #include "InterferenceGraph.h"
 #include "Options.h"
 #include "Records.h"
+#include "Score.h"
 
 #include "llvm/CodeGen/CalcSpillWeights.h"
 #include "llvm/CodeGen/LiveIntervals.h"
@@ -113,6 +114,7 @@ bool MLRAPass::runOnMachineFunction(MachineFunction &MF) {
   Rec.Function = MF.getName().str();
   Rec.File = MF.getFunction().getParent()->getSourceFileName();
   Rec.Target = MF.getTarget().getTargetTriple().str();
+  Rec.PolicyRan = true;
 
   auto &LIS = getAnalysis<LiveIntervalsWrapperPass>().getLIS();
   auto &VRM = getAnalysis<VirtRegMapWrapperLegacy>().getVRM();
@@ -190,16 +192,27 @@ char ReportPass::ID = 0;
 
 void ReportPass::getAnalysisUsage(AnalysisUsage &AU) const {
   AU.setPreservesAll();
+  if (!options::get(options::Report).empty()) // scoring needs block frequencies
+    AU.addRequired<MachineBlockFrequencyInfoWrapperPass>();
   MachineFunctionPass::getAnalysisUsage(AU);
 }
 
 bool ReportPass::runOnMachineFunction(MachineFunction &MF) {
   PendingFunction P;
-  if (!takePending(MF, P))
-    return false;
+  if (!takePending(MF, P)) { // RL allocation off: a stock allocator's function, scored only
+    P.Record.Function = MF.getName().str();
+    P.Record.File = MF.getFunction().getParent()->getSourceFileName();
+    P.Record.Target = MF.getTarget().getTargetTriple().str();
+  }
   std::string Path = options::get(options::Report);
   if (Path.empty())
     return false;
+  AllocationScore S =
+      scoreFunction(MF, getAnalysis<MachineBlockFrequencyInfoWrapperPass>().getMBFI());
+  P.Record.Score = S.Score;
+  P.Record.Copies = S.Copies;
+  P.Record.Spills = S.Spills;
+  P.Record.Reloads = S.Reloads;
   std::string Err;
   if (!appendLine(Path, P.Record.toJson(), Err))
     reportWarning(MF, "cannot write report '" + Path + "': " + Err);

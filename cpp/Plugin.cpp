@@ -28,8 +28,14 @@ bool supported(const TargetMachine &TM) {
 }
 
 void configure(TargetMachine &TM, PassManagerBase &, TargetPassConfig *PC) {
-  if (!PC || !options::getBool(options::Enable) || !supported(TM) ||
-      TM.getOptLevel() == CodeGenOptLevel::None || options::userChoseRegAlloc())
+  if (!PC || !supported(TM) || TM.getOptLevel() == CodeGenOptLevel::None)
+    return;
+  // With a report file, every allocator's functions are scored (benchmarks compare greedy, basic
+  // and PBQP through the same code); the report pass only reads the finished function.
+  bool RL = options::getBool(options::Enable) && !options::userChoseRegAlloc();
+  if (RL || !options::get(options::Report).empty())
+    PC->insertPass(&VirtRegRewriterID, &ReportPass::ID);
+  if (!RL)
     return;
   // The MLRA pass must run after the last pass that recomputes LiveIntervals/VirtRegMap before
   // greedy (the machine scheduler); inserted earlier, its assignments would be silently lost.
@@ -42,7 +48,6 @@ void configure(TargetMachine &TM, PassManagerBase &, TargetPassConfig *PC) {
   }
   PC->insertPass(&MachineSchedulerID, &MLRAPass::ID);
   PC->insertPass(&RAGreedyLegacyID, &KeptCheckPass::ID);
-  PC->insertPass(&VirtRegRewriterID, &ReportPass::ID);
 }
 
 RegisterTargetPassConfigCallback Callback(configure);

@@ -34,7 +34,7 @@ std::string quote(const std::string &S) {
 
 std::string number(double D) {
   char Buf[32];
-  std::snprintf(Buf, sizeof Buf, "%.3f", std::isfinite(D) ? D : 0.0);
+  std::snprintf(Buf, sizeof Buf, "%.6g", std::isfinite(D) ? D : 0.0);
   return Buf;
 }
 
@@ -49,7 +49,11 @@ int64_t FunctionRecord::refusedTotal() const {
 
 std::string FunctionRecord::toJson() const {
   std::string J = "{\"function\": " + quote(Function) + ", \"file\": " + quote(File) +
-                  ", \"target\": " + quote(Target) + ", \"nodes\": " + std::to_string(Nodes) +
+                  ", \"target\": " + quote(Target) +
+                  ", \"allocator\": " + quote(PolicyRan ? "rl4real" : "stock") +
+                  ", \"score\": " + number(Score) + ", \"copies\": " + std::to_string(Copies) +
+                  ", \"spills\": " + std::to_string(Spills) +
+                  ", \"reloads\": " + std::to_string(Reloads) + ", \"nodes\": " + std::to_string(Nodes) +
                   ", \"edges\": " + std::to_string(Edges) +
                   ", \"assigned\": " + std::to_string(Kept) +
                   ", \"assigned_by_policy\": " + std::to_string(AssignedByPolicy) +

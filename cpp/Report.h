@@ -11,6 +11,7 @@ namespace rl4real {
 
 struct FunctionRecord {
   std::string Function, File, Target;
+  bool PolicyRan = false; ///< the MLRA pass saw the function (else: a stock allocator, scored only)
   int64_t Nodes = 0, Edges = 0;
   int64_t AssignedByPolicy = 0; ///< accepted decisions
   int64_t Kept = 0;             ///< of those, still assigned after greedy
@@ -18,6 +19,8 @@ struct FunctionRecord {
   std::array<int64_t, spec::NumRefusals> Refused{};
   double PolicyMs = 0, PassMs = 0;
   std::string Fallback; ///< empty: none; else why greedy allocated the whole function
+  double Score = 0;     ///< allocation score (Score.h)
+  int64_t Copies = 0, Spills = 0, Reloads = 0;
 
   int64_t refusedTotal() const;
   std::string toJson() const;
