@@ -12,7 +12,7 @@ import pytest
 from rl4real.paths import plugin_path
 
 CLANG = "clang-22"
-PROGRAMS = Path(__file__).parent / "programs"
+PROGRAMS = Path(__file__).parents[1] / "bench" / "programs"
 POLICIES = Path(__file__).parent / "policies"
 
 

@@ -16,7 +16,19 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("file")
     p.add_argument("--json", action="store_true", help="print the summary as JSON")
     sub.add_parser("doctor", help="check the plugin, its feature spec, Python and policies")
+    p = sub.add_parser("bench", help="compare allocators on a corpus of real programs (ratios to greedy)")
+    p.add_argument("--corpus", default=None, help="corpus file (default: bench/corpus.toml)")
+    p.add_argument("--configs", default="greedy,basic,pbqp,rl4real",
+                   help="comma-separated: greedy, basic, pbqp, rl4real[:POLICY] (default: %(default)s)")
+    p.add_argument("--programs", help="comma-separated program names (default: all)")
+    p.add_argument("--quick", action="store_true", help="CI-sized: the corpus's quick programs, 1 repeat")
+    p.add_argument("--repeat", type=int, help="compile repeats for timing (default 3; 1 with --quick)")
+    p.add_argument("--no-callgrind", action="store_true", help="skip run-cost measurement")
+    p.add_argument("--backend", default="", help="RL4REAL_BACKEND for rl4real configurations")
+    p.add_argument("--model-dir", default="", help="RL4REAL_MODEL_DIR for rl4real configurations")
+    p.add_argument("--out", default="bench-results", help="output folder (default: %(default)s)")
     args = parser.parse_args(argv)
+    args.raw_argv = list(argv) if argv is not None else sys.argv[1:]
 
     if args.command == "plugin-path":
         from .paths import PluginNotFound, plugin_path
@@ -41,6 +53,10 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "report":
         from .report import main as report_main
         return report_main(args.file, as_json=args.json)
+    if args.command == "bench":
+        from . import bench
+        args.corpus = args.corpus or str(bench.DEFAULT_CORPUS)
+        return bench.run(args)
     if args.command == "doctor":
         from .doctor import main as doctor_main
         return doctor_main()

@@ -39,20 +39,21 @@ def sdist(name: str, version: str) -> Path:
     return dest
 
 
-def _single_root(d: Path) -> Path:
-    (root,) = [p for p in d.iterdir() if p.is_dir()]
+def sdist_root(name: str, version: str) -> Path:
+    """The single top folder of the unpacked source distribution."""
+    (root,) = [p for p in sdist(name, version).iterdir() if p.is_dir()]
     return root
 
 
 def lua_dir() -> Path:
     """Lua 5.4 sources (onelua.c) and its official test suite (testes/)."""
-    return _single_root(sdist(*LUA)) / "third-party" / "lua54"
+    return sdist_root(*LUA) / "third-party" / "lua54"
 
 
 def sqlite_sources(workdir: Path) -> tuple[Path, Path]:
     """(sqlite3.c, shell.c). The amalgamation is cut at its end marker: sqlean appends extension
     glue after it that would need all of sqlean's sources."""
-    src = _single_root(sdist(*SQLITE)) / "sqlite"
+    src = sdist_root(*SQLITE) / "sqlite"
     out = workdir / "sqlite3.c"
     if not out.exists():
         text = (src / "sqlite3.c").read_text(errors="surrogateescape")
@@ -63,7 +64,7 @@ def sqlite_sources(workdir: Path) -> tuple[Path, Path]:
 
 
 def zstd_source() -> Path:
-    return _single_root(sdist(*ZSTD)) / "zstd" / "zstd.c"
+    return sdist_root(*ZSTD) / "zstd" / "zstd.c"
 
 
 def run_checked(cmd: list[str], **kw) -> subprocess.CompletedProcess:

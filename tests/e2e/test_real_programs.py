@@ -15,7 +15,7 @@ pytestmark = pytest.mark.slow
 
 CONFIGS = [("heuristic", 0), ("random", 1), ("random", 2)]
 CONFIG_IDS = [f"{p}-{s}" for p, s in CONFIGS]
-WORKLOAD = Path(__file__).parent / "workload.sql"
+WORKLOAD = Path(__file__).parents[2] / "bench" / "workloads" / "sqlite.sql"
 
 
 def rl_cc(plugin, policy, seed, report):

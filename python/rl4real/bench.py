@@ -1,0 +1,382 @@
+"""`rl4real bench`: allocation quality, compile cost and run cost of configurations (greedy,
+basic, pbqp, rl4real with a policy) on a corpus of real programs, as ratios to greedy measured in
+the same run.
+
+- allocation score and spill/reload/copy counts come from the plugin's scoring pass (the same code
+  for every allocator; the plugin is loaded in every configuration, switched off for stock ones);
+- compile wall/CPU time and peak memory of each `clang-22 -c`, configurations interleaved
+  (A B A B ...) over repeats, medians;
+- run cost from `valgrind --tool=callgrind --cache-sim=yes` (instructions, data reads + writes),
+  deterministic; every build's output is checked against the greedy build's.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import platform
+import shlex
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from . import __version__, corpus
+from .paths import plugin_path
+
+DEFAULT_CORPUS = Path("bench") / "corpus.toml"  # relative to a checkout of the repository
+CLANG = "clang-22"
+REFERENCE = "greedy"
+METRICS = ["score", "spills", "reloads", "copies", "compile_wall_s", "compile_cpu_s",
+           "peak_rss_mb", "instructions", "data_accesses"]
+
+
+@dataclass
+class Program:
+    name: str
+    sources: list[str]
+    run: list[str]
+    sdist: str = ""
+    prepare: str = ""
+    cflags: list[str] = field(default_factory=list)
+    libs: list[str] = field(default_factory=list)
+    stdin: str = ""
+    quick: bool = False
+
+
+@dataclass
+class Config:
+    name: str
+    flags: list[str]
+    env: dict[str, str]
+
+    @classmethod
+    def parse(cls, spec: str, backend: str = "", model_dir: str = "") -> "Config":
+        """greedy | basic | pbqp | rl4real[:POLICY] (POLICY as for RL4REAL_POLICY)."""
+        if spec in ("greedy", "basic", "pbqp"):
+            return cls(spec, ["-mllvm", f"-regalloc={spec}"] if spec != "greedy" else [],
+                       {"RL4REAL_ENABLE": "0"})
+        kind, _, policy = spec.partition(":")
+        if kind != "rl4real":
+            raise ValueError(f"unknown configuration {spec!r}: greedy, basic, pbqp or rl4real[:POLICY]")
+        env = {"RL4REAL_ENABLE": "1", "RL4REAL_POLICY": policy or "heuristic"}
+        if backend:
+            env["RL4REAL_BACKEND"] = backend
+        if model_dir:
+            env["RL4REAL_MODEL_DIR"] = model_dir
+        return cls(spec, [], env)
+
+
+def load_corpus(path: Path) -> list[Program]:
+    with open(path, "rb") as f:
+        return [Program(**p) for p in tomllib.load(f)["program"]]
+
+
+class Progress:
+    """A one-line progress bar on stderr."""
+
+    def __init__(self, total: int):
+        self.total, self.done, self.t0 = total, 0, time.monotonic()
+        self.tty = sys.stderr.isatty()
+
+    def step(self, what: str) -> None:
+        self.done += 1
+        width = 30
+        filled = width * self.done // max(self.total, 1)
+        line = (f"[{'#' * filled}{'.' * (width - filled)}] {self.done}/{self.total} "
+                f"{time.monotonic() - self.t0:5.0f}s {what}")
+        if self.tty:
+            sys.stderr.write("\r" + line[:120].ljust(120))
+            if self.done == self.total:
+                sys.stderr.write("\n")
+        else:
+            sys.stderr.write(line + "\n")
+        sys.stderr.flush()
+
+
+def _expand(items: list[str], **paths) -> list[str]:
+    return [s.format(**{k: str(v) for k, v in paths.items()}) for s in items]
+
+
+class Bench:
+    def __init__(self, corpus_dir: Path, programs: list[Program], configs: list[Config], out: Path,
+                 repeats: int, callgrind: bool):
+        self.bench_dir = corpus_dir.resolve()  # {bench} in the corpus file
+        self.programs, self.configs, self.out = programs, configs, out
+        self.repeats, self.callgrind = repeats, callgrind
+        self.plugin = str(plugin_path())
+        self.work = out / "work"
+        self.results: dict = {p.name: {c.name: {"compile": []} for c in configs} for p in programs}
+        self.failures: list[str] = []
+
+    # -- building
+    def prepare(self, p: Program) -> dict[str, Path]:
+        paths = {"bench": self.bench_dir, "work": self.work / p.name}
+        paths["work"].mkdir(parents=True, exist_ok=True)
+        if p.sdist:
+            name, _, version = p.sdist.partition("==")
+            paths["src"] = corpus.sdist_root(name, version)
+        if p.prepare == "sqlite_amalgamation":
+            corpus.sqlite_sources(paths["work"])
+        elif p.prepare:
+            raise ValueError(f"{p.name}: unknown prepare step {p.prepare!r}")
+        return paths
+
+    def compile_all(self, progress: Progress) -> None:
+        prepared = {p.name: self.prepare(p) for p in self.programs}
+        for rep in range(self.repeats):
+            for p in self.programs:
+                paths = prepared[p.name]
+                for i, src in enumerate(_expand(p.sources, **paths)):
+                    for c in self.configs:  # interleaved: A B A B ...
+                        self._compile_one(p, c, paths, rep, i, src)
+                        progress.step(f"compile {p.name} [{c.name}] #{rep + 1}")
+            for p in self.programs:
+                for c in self.configs:
+                    if rep == 0:
+                        self._link(p, c, prepared[p.name])
+
+    def _obj_dir(self, p: Program, c: Config) -> Path:
+        d = self.work / p.name / c.name.replace(":", "_").replace("/", "_")
+        d.mkdir(parents=True, exist_ok=True)
+        return d
+
+    def _compile_one(self, p, c, paths, rep, index, src) -> None:
+        d = self._obj_dir(p, c)
+        report = d / "report.jsonl"
+        if rep == 0 and index == 0:
+            report.unlink(missing_ok=True)
+        env = dict(os.environ, **c.env)
+        env["RL4REAL_REPORT"] = str(report) if rep == 0 else ""
+        cmd = [CLANG, "-O2", f"-fpass-plugin={self.plugin}", *c.flags, *_expand(p.cflags, **paths),
+               "-w", "-c", src, "-o", str(d / f"{index}.o")]
+        t0 = time.perf_counter()
+        proc = subprocess.Popen(cmd, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        _, status, ru = os.wait4(proc.pid, 0)
+        wall = time.perf_counter() - t0
+        err = proc.stderr.read().decode(errors="replace")
+        proc.stdout.close()
+        proc.stderr.close()
+        if os.waitstatus_to_exitcode(status) != 0:
+            raise RuntimeError(f"compile failed [{c.name}]: {shlex.join(cmd)}\n{err[-3000:]}")
+        if "rl4real:" in err:
+            self.failures.append(f"{p.name} [{c.name}]: {err.strip().splitlines()[0]}")
+        self.results[p.name][c.name]["compile"].append(
+            {"rep": rep, "source": index, "wall": wall, "cpu": ru.ru_utime + ru.ru_stime,
+             "rss_mb": ru.ru_maxrss / 1024})
+
+    def _link(self, p, c, paths) -> None:
+        d = self._obj_dir(p, c)
+        objs = sorted(str(o) for o in d.glob("*.o"))
+        corpus.run_checked([CLANG, *objs, "-o", str(d / p.name), *p.libs])
+
+    # -- running
+    def run_all(self, progress: Progress) -> None:
+        for p in self.programs:
+            paths = {"bench": self.bench_dir}
+            reference = None
+            for c in self.configs:
+                exe = self._obj_dir(p, c) / p.name
+                out = self._run(p, exe, paths)
+                r = self.results[p.name][c.name]
+                if c.name == REFERENCE:
+                    reference = out
+                r["output_ok"] = reference is None or out == reference
+                if not r["output_ok"]:
+                    self.failures.append(f"{p.name} [{c.name}]: output differs from {REFERENCE}")
+                if self.callgrind:
+                    r.update(self._callgrind(p, exe, paths))
+                progress.step(f"run {p.name} [{c.name}]")
+
+    def _cmd(self, p, exe, paths) -> list[str]:
+        return _expand(p.run, exe=exe, **paths)
+
+    def _run(self, p, exe, paths) -> str:
+        stdin = open(_expand([p.stdin], **paths)[0], "rb") if p.stdin else subprocess.DEVNULL
+        with tempfile.TemporaryDirectory() as cwd:
+            r = subprocess.run(self._cmd(p, exe, paths), stdin=stdin, capture_output=True, cwd=cwd,
+                               timeout=600)
+        return f"exit {r.returncode}\n" + r.stdout.decode(errors="replace")
+
+    def _callgrind(self, p, exe, paths) -> dict:
+        stdin = open(_expand([p.stdin], **paths)[0], "rb") if p.stdin else subprocess.DEVNULL
+        with tempfile.TemporaryDirectory() as cwd:
+            outfile = Path(cwd) / "callgrind.out"
+            subprocess.run(["valgrind", "--tool=callgrind", "--cache-sim=yes",
+                            f"--callgrind-out-file={outfile}", *self._cmd(p, exe, paths)],
+                           stdin=stdin, capture_output=True, cwd=cwd, timeout=3600, check=True)
+            events = summary = None
+            for line in outfile.read_text().splitlines():
+                if line.startswith("events:"):
+                    events = line.split()[1:]
+                elif line.startswith(("summary:", "totals:")):
+                    summary = [int(x) for x in line.split()[1:]]
+        counts = dict(zip(events, summary))
+        return {"instructions": counts["Ir"], "data_accesses": counts["Dr"] + counts["Dw"]}
+
+    # -- results
+    def collect_scores(self) -> None:
+        for p in self.programs:
+            for c in self.configs:
+                r = self.results[p.name][c.name]
+                report = self._obj_dir(p, c) / "report.jsonl"
+                recs = [json.loads(line) for line in report.read_text().splitlines()]
+                for k in ("score", "spills", "reloads", "copies"):
+                    r[k] = sum(rec[k] for rec in recs)
+                r["functions"] = len(recs)
+                rl = [rec for rec in recs if rec["allocator"] == "rl4real"]
+                if rl:
+                    nodes = sum(rec["nodes"] for rec in rl)
+                    r["assigned_share"] = sum(rec["assigned"] for rec in rl) / max(nodes, 1)
+                    r["policy_fallbacks"] = sum(1 for rec in rl if rec["fallback"]
+                                                and rec["fallback"] != "below_min_size")
+                per_rep: dict[int, list] = {}
+                for m in r["compile"]:
+                    per_rep.setdefault(m["rep"], []).append(m)
+                r["compile_wall_s"] = statistics.median(sum(m["wall"] for m in ms) for ms in per_rep.values())
+                r["compile_cpu_s"] = statistics.median(sum(m["cpu"] for m in ms) for ms in per_rep.values())
+                r["peak_rss_mb"] = statistics.median(max(m["rss_mb"] for m in ms) for ms in per_rep.values())
+
+    def summary(self) -> dict:
+        ratios: dict = {}
+        totals: dict = {}
+        for c in self.configs:
+            ratios[c.name] = {}
+            totals[c.name] = {}
+            for m in METRICS:
+                per_prog = {}
+                for p in self.programs:
+                    ref = self.results[p.name][REFERENCE].get(m)
+                    val = self.results[p.name][c.name].get(m)
+                    if ref is not None and val is not None:
+                        per_prog[p.name] = (val / ref) if ref else (1.0 if val == ref else None)
+                ratios[c.name][m] = per_prog
+                vals = [self.results[p.name][c.name].get(m) for p in self.programs]
+                refs = [self.results[p.name][REFERENCE].get(m) for p in self.programs]
+                if all(v is not None for v in vals + refs) and sum(refs):
+                    totals[c.name][m] = sum(vals) / sum(refs)
+        return {"ratios": ratios, "total_ratios": totals}
+
+
+def markdown(data: dict) -> str:
+    configs = data["configs"]
+    lines = [f"Ratios to `{REFERENCE}` (lower is better; total = sum over programs / sum for greedy).",
+             ""]
+    cols = ["score", "spills", "reloads", "copies", "compile_wall_s", "compile_cpu_s",
+            "peak_rss_mb", "instructions", "data_accesses"]
+    header = "| program | config | " + " | ".join(cols) + " | output |"
+    lines += [header, "|" + "---|" * (len(cols) + 3)]
+
+    def fmt(x):
+        return "–" if x is None else f"{x:.3f}"
+
+    for prog, per_config in data["programs"].items():
+        for c in configs:
+            r = data["summary"]["ratios"][c]
+            ok = per_config[c].get("output_ok", True)
+            lines.append(f"| {prog} | {c} | " + " | ".join(fmt(r[m].get(prog)) for m in cols)
+                         + f" | {'ok' if ok else '**MISMATCH**'} |")
+    for c in configs:
+        t = data["summary"]["total_ratios"][c]
+        lines.append(f"| **total** | {c} | " + " | ".join(fmt(t.get(m)) for m in cols) + " | |")
+    lines += ["", "Absolute values (greedy):", "",
+              "| program | score | spills | reloads | copies | compile s | instructions |",
+              "|---|---|---|---|---|---|---|"]
+    for prog, per_config in data["programs"].items():
+        g = per_config[REFERENCE]
+        lines.append(f"| {prog} | {g['score']:.1f} | {g['spills']} | {g['reloads']} | {g['copies']} | "
+                     f"{g['compile_wall_s']:.2f} | {g.get('instructions', '–')} |")
+    return "\n".join(lines) + "\n"
+
+
+def chart(data: dict, path: Path) -> None:
+    import matplotlib
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    metrics = [m for m in ("score", "spills", "reloads", "copies", "compile_wall_s", "instructions")
+               if all(m in data["summary"]["total_ratios"][c] for c in data["configs"])]
+    configs = data["configs"]
+    fig, ax = plt.subplots(figsize=(1.6 * len(metrics) + 2, 4))
+    width = 0.8 / len(configs)
+    for i, c in enumerate(configs):
+        vals = [data["summary"]["total_ratios"][c][m] for m in metrics]
+        ax.bar([j + i * width for j in range(len(metrics))], vals, width, label=c)
+    ax.axhline(1.0, color="black", linewidth=0.8)
+    ax.set_xticks([j + width * (len(configs) - 1) / 2 for j in range(len(metrics))], metrics)
+    ax.set_ylabel(f"ratio to {REFERENCE} (lower is better)")
+    ax.set_title(f"rl4real bench: {len(data['programs'])} programs")
+    ax.legend()
+    fig.tight_layout()
+    fig.savefig(path, dpi=110)
+    plt.close(fig)
+
+
+def versions() -> dict:
+    def first_line(cmd):
+        try:
+            return subprocess.run(cmd, capture_output=True, text=True).stdout.splitlines()[0]
+        except (OSError, IndexError):
+            return "unavailable"
+    return {"rl4real": __version__, "clang": first_line([CLANG, "--version"]),
+            "valgrind": first_line(["valgrind", "--version"]), "python": platform.python_version(),
+            "machine": f"{platform.machine()}, {os.cpu_count()} cpus"}
+
+
+def run(args) -> int:
+    corpus_path = Path(args.corpus)
+    if not corpus_path.is_file():
+        print(f"rl4real bench: no corpus file {corpus_path}: pass --corpus, or run from a checkout of "
+              "the repository (bench/corpus.toml)", file=sys.stderr)
+        return 2
+    programs = load_corpus(corpus_path)
+    if args.programs:
+        wanted = args.programs.split(",")
+        unknown = set(wanted) - {p.name for p in programs}
+        if unknown:
+            print(f"rl4real bench: unknown programs {sorted(unknown)}", file=sys.stderr)
+            return 2
+        programs = [p for p in programs if p.name in wanted]
+    elif args.quick:
+        programs = [p for p in programs if p.quick]
+    specs = args.configs.split(",")
+    if REFERENCE not in specs:
+        specs.insert(0, REFERENCE)
+    try:
+        configs = [Config.parse(s, args.backend, args.model_dir) for s in specs]
+    except ValueError as e:
+        print(f"rl4real bench: {e}", file=sys.stderr)
+        return 2
+    repeats = args.repeat if args.repeat else (1 if args.quick else 3)
+    out = Path(args.out)
+    out.mkdir(parents=True, exist_ok=True)
+
+    bench = Bench(corpus_path.parent, programs, configs, out, repeats, callgrind=not args.no_callgrind)
+    n_sources = sum(len(p.sources) for p in programs)
+    progress = Progress(repeats * n_sources * len(configs) + len(programs) * len(configs))
+    bench.compile_all(progress)
+    bench.run_all(progress)
+    bench.collect_scores()
+
+    data = {"command": shlex.join(["rl4real", *args.raw_argv]),
+            "versions": versions(), "configs": [c.name for c in configs],
+            "repeats": repeats, "corpus": str(corpus_path),
+            "programs": {p.name: {c: {k: v for k, v in r.items() if k != "compile"}
+                                  for c, r in bench.results[p.name].items()} for p in programs},
+            "compile_samples": {p.name: {c: r["compile"] for c, r in bench.results[p.name].items()}
+                                for p in programs},
+            "failures": bench.failures}
+    data["summary"] = bench.summary()
+    (out / "results.json").write_text(json.dumps(data, indent=1))
+    md = markdown(data)
+    (out / "results.md").write_text(md)
+    chart(data, out / "results.png")
+    print(md)
+    print(f"results: {out / 'results.json'}, {out / 'results.md'}, {out / 'results.png'}")
+    for f in bench.failures:
+        print(f"FAILURE: {f}", file=sys.stderr)
+    return 1 if any("output differs" in f for f in bench.failures) else 0

@@ -1,0 +1,46 @@
+"""`rl4real bench --quick` end to end: scores are positive, greedy's ratio to itself is 1, outputs
+match, and the JSON / Markdown / PNG results are written."""
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+@pytest.mark.slow
+def test_bench_quick(tmp_path):
+    out = tmp_path / "bench"
+    r = subprocess.run([sys.executable, "-m", "rl4real", "bench", "--quick", "--out", str(out)],
+                       cwd=ROOT, capture_output=True, text=True, timeout=1800)
+    assert r.returncode == 0, r.stdout[-3000:] + r.stderr[-3000:]
+    data = json.loads((out / "results.json").read_text())
+    assert data["command"].startswith("rl4real bench --quick")
+    assert data["configs"] == ["greedy", "basic", "pbqp", "rl4real"]
+    assert 2 <= len(data["programs"]) <= 3
+    assert data["failures"] == []
+    for prog, per_config in data["programs"].items():
+        for config, res in per_config.items():
+            assert res["score"] > 0 and res["output_ok"], (prog, config)
+            assert res["instructions"] > 0 and res["compile_wall_s"] > 0
+        assert per_config["rl4real"]["assigned_share"] > 0.3
+        for metric, ratio in data["summary"]["ratios"]["greedy"].items():
+            assert ratio[prog] == 1.0, (prog, metric)
+    assert (out / "results.png").stat().st_size > 1000
+    assert "| **total** | rl4real |" in (out / "results.md").read_text()
+
+
+def test_bench_rejects_unknown_configuration(tmp_path):
+    r = subprocess.run([sys.executable, "-m", "rl4real", "bench", "--configs", "linear-scan",
+                        "--programs", "sort", "--out", str(tmp_path)], cwd=ROOT,
+                       capture_output=True, text=True)
+    assert r.returncode != 0 and "unknown configuration 'linear-scan'" in r.stderr
+
+
+def test_bench_without_corpus_says_what_to_do(tmp_path):
+    r = subprocess.run([sys.executable, "-m", "rl4real", "bench", "--quick"], cwd=tmp_path,
+                       capture_output=True, text=True)
+    assert r.returncode == 2 and "no corpus file" in r.stderr
