@@ -38,6 +38,8 @@ def rl_env(**options) -> dict[str, str]:
 
 def compile_c(src, out, *, plugin=None, flags=(), env=None, opt="-O2", check=True):
     cmd = [CLANG, opt, *flags, str(src), "-o", str(out)]
+    if "-c" not in flags:
+        cmd.append("-lm")
     if plugin:
         cmd.insert(1, f"-fpass-plugin={plugin}")
     r = subprocess.run(cmd, capture_output=True, text=True, env=env)
