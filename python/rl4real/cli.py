@@ -27,6 +27,14 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--backend", default="", help="RL4REAL_BACKEND for rl4real configurations")
     p.add_argument("--model-dir", default="", help="RL4REAL_MODEL_DIR for rl4real configurations")
     p.add_argument("--out", default="bench-results", help="output folder (default: %(default)s)")
+    p = sub.add_parser("export", help="write a model directory's ONNX files and manifest from its torch weights")
+    p.add_argument("--onnx", required=True, metavar="DIR", help="output model directory")
+    p.add_argument("--model-dir", default=None, help="source model directory (default: the shipped model)")
+    p = sub.add_parser("clone", help="initial weights by behaviour cloning of the heuristic on dumped graphs")
+    p.add_argument("--graphs", required=True, help="folder of graphs dumped with rl4real.policies.dump")
+    p.add_argument("--out", required=True, help="model directory to write")
+    p.add_argument("--epochs", type=int, default=3)
+    p.add_argument("--seed", type=int, default=0)
     args = parser.parse_args(argv)
     args.raw_argv = list(argv) if argv is not None else sys.argv[1:]
 
@@ -57,6 +65,30 @@ def main(argv: list[str] | None = None) -> int:
         from . import bench
         args.corpus = args.corpus or str(bench.DEFAULT_CORPUS)
         return bench.run(args)
+    if args.command == "export":
+        from pathlib import Path
+
+        from .models import export, store
+        try:
+            modules = export.load_modules(store.resolve(args.model_dir))
+        except store.ModelError as e:
+            print(f"rl4real: error: {e}", file=sys.stderr)
+            return 1
+        export.save(modules, Path(args.onnx), exported_from=str(store.resolve(args.model_dir)))
+        print(f"wrote {args.onnx}")
+        return 0
+    if args.command == "clone":
+        from pathlib import Path
+
+        from . import graphs
+        from .models import clone
+        loaded = [g for g, _ in graphs.load_dir(args.graphs)]
+        if not loaded:
+            print(f"rl4real: error: no graphs (*.npz) in {args.graphs}", file=sys.stderr)
+            return 1
+        clone.clone(loaded, Path(args.out), epochs=args.epochs, seed=args.seed)
+        print(f"wrote {args.out}")
+        return 0
     if args.command == "doctor":
         from .doctor import main as doctor_main
         return doctor_main()

@@ -37,10 +37,20 @@ def main() -> int:
         line("plugin", e, False)
     clang = shutil.which("clang-22")
     line("clang-22", clang or "not found (apt-get install clang-22)", bool(clang))
+    from .models import backends, store
+    model_dir = store.resolve(os.environ.get("RL4REAL_MODEL_DIR"))
+    backend = os.environ.get("RL4REAL_BACKEND", "onnxruntime")
+    try:
+        store.check_manifest(model_dir)
+        backends.load(backend, model_dir)
+        line("model", f"{model_dir} (backend {backend})")
+    except Exception as e:  # noqa: BLE001
+        line("model", f"{model_dir} (backend {backend}): {e}", False)
     name = os.environ.get("RL4REAL_POLICY", "heuristic")
     try:
         from .policies import load_policy
-        load_policy(name, {"seed": os.environ.get("RL4REAL_SEED", "0")})
+        load_policy(name, {"seed": os.environ.get("RL4REAL_SEED", "0"), "backend": backend,
+                           "model_dir": os.environ.get("RL4REAL_MODEL_DIR", "")})
         line("policy", name)
     except Exception as e:  # noqa: BLE001
         line("policy", f"{name}: {type(e).__name__}: {e}", False)

@@ -7,7 +7,7 @@ import importlib.util
 import zlib
 from pathlib import Path
 
-BUILTIN = ("heuristic", "random")
+BUILTIN = ("heuristic", "random", "hierarchical")
 
 
 class PolicyLoadError(RuntimeError):
@@ -28,6 +28,10 @@ def load_policy(name: str, config: dict[str, str] | None = None):
     if name == "random":
         from .random_legal import RandomPolicy
         return RandomPolicy(seed=int(config.get("seed") or 0))
+    if name == "hierarchical":
+        from .hierarchical import HierarchicalPolicy
+        return HierarchicalPolicy(backend=config.get("backend") or "onnxruntime",
+                                  model_dir=config.get("model_dir") or None)
     obj = _load_object(name)
     if hasattr(obj, "allocate"):
         return obj() if isinstance(obj, type) else obj

@@ -1,0 +1,99 @@
+"""Model inputs, declared once: how a session's graph becomes model tensors, and the names,
+dtypes and shapes of every model's inputs and outputs. The torch modules, the ONNX export, the
+manifest and both backends use these lists."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+MODEL_VERSION = 1
+HIDDEN = 32
+
+NODE_FEATURES = ["log_spill_weight", "unspillable", "log_size", "log_segments", "log_uses",
+                 "log_defs", "loop_depth", "log_use_freq", "log_degree", "log_candidates",
+                 "free_fraction", "has_hint"]
+CAND_FEATURES = ["is_hint", "free_at_build", "fixed_conflict", "clobbered", "callee_saved",
+                 "rank_fraction"]
+TASK_FEATURES = ["log_degree", "log_free_now", "log_uses", "can_split"]
+USE_FEATURES = ["log_freq", "log_next_dist", "position", "is_def", "split_ok"]
+
+
+@dataclass(frozen=True)
+class Tensor:
+    name: str
+    dtype: str
+    shape: tuple  # ints, or strings for dynamic dimensions
+
+
+MODELS: dict[str, tuple[list[Tensor], list[Tensor]]] = {
+    "encoder": ([Tensor("node_x", "float32", ("nodes", len(NODE_FEATURES))),
+                 Tensor("edges", "int64", ("edges", 2))],
+                [Tensor("h", "float32", ("nodes", HIDDEN))]),
+    "select_node": ([Tensor("h", "float32", ("nodes", HIDDEN)),
+                     Tensor("node_x", "float32", ("nodes", len(NODE_FEATURES))),
+                     Tensor("mask", "bool", ("nodes",))],
+                    [Tensor("logits", "float32", ("nodes",)), Tensor("value", "float32", ())]),
+    "select_task": ([Tensor("h_node", "float32", (HIDDEN,)),
+                     Tensor("task_x", "float32", (len(TASK_FEATURES),)),
+                     Tensor("mask", "bool", (2,))],
+                    [Tensor("logits", "float32", (2,)), Tensor("value", "float32", ())]),
+    "color_node": ([Tensor("h_node", "float32", (HIDDEN,)),
+                    Tensor("cand_x", "float32", ("candidates", len(CAND_FEATURES))),
+                    Tensor("mask", "bool", ("candidates_plus_leave",))],
+                   [Tensor("logits", "float32", ("candidates_plus_leave",)),
+                    Tensor("value", "float32", ())]),
+    "split_node": ([Tensor("h_node", "float32", (HIDDEN,)),
+                    Tensor("use_x", "float32", ("uses", len(USE_FEATURES))),
+                    Tensor("mask", "bool", ("uses",))],
+                   [Tensor("logits", "float32", ("uses",)), Tensor("value", "float32", ())]),
+}
+AGENTS = ["select_node", "select_task", "color_node", "split_node"]
+TASK_COLOR, TASK_SPLIT = 0, 1
+MASKED = -1e9  # logit of a masked action (finite, so softmax stays defined in training)
+
+
+def node_features(graph) -> np.ndarray:
+    n = graph.num_nodes
+    node = graph.node
+    ncand = np.diff(graph.cand_offsets)
+    free = np.add.reduceat(graph.cand.free.astype(np.float32), graph.cand_offsets[:-1]) \
+        if len(graph.cand) else np.zeros(n, np.float32)
+    hints = np.add.reduceat(graph.cand.is_hint.astype(np.float32), graph.cand_offsets[:-1]) \
+        if len(graph.cand) else np.zeros(n, np.float32)
+    free = np.where(ncand > 0, free, 0)
+    hints = np.where(ncand > 0, hints, 0)
+    cols = [np.log1p(node.spill_weight), node.unspillable, np.log1p(node.size) / 4,
+            np.log1p(node.num_segments), np.log1p(node.num_uses), np.log1p(node.num_defs),
+            node.loop_depth, np.log1p(node.use_freq), np.log1p(graph.degree()), np.log1p(ncand),
+            free / np.maximum(ncand, 1), (hints > 0)]
+    return np.stack([np.asarray(c, np.float32) for c in cols], axis=1).reshape(n, len(NODE_FEATURES))
+
+
+def edges(graph) -> np.ndarray:
+    return graph.edge.nodes.astype(np.int64).reshape(-1, 2)
+
+
+def cand_features(graph, node: int) -> np.ndarray:
+    s = graph.candidates(node)
+    c = graph.cand
+    k = s.stop - s.start
+    cols = [c.is_hint[s], c.free[s], c.fixed_conflict[s], c.clobbered[s], c.callee_saved[s],
+            np.arange(k) / max(k, 1)]
+    return np.stack([np.asarray(x, np.float32) for x in cols], axis=1).reshape(k, len(CAND_FEATURES))
+
+
+def use_features(graph, node: int) -> np.ndarray:
+    s = graph.uses(node)
+    u = graph.use
+    pos = u.pos[s].astype(np.float32)
+    span = (pos.max() - pos.min() + 1) if len(pos) else 1.0
+    cols = [np.log1p(u.freq[s]), np.log1p(u.next_dist[s]), (pos - (pos.min() if len(pos) else 0)) / span,
+            u.is_def[s], u.split_ok[s]]
+    return np.stack([np.asarray(x, np.float32) for x in cols], axis=1).reshape(len(pos), len(USE_FEATURES))
+
+
+def task_features(node_x_row: np.ndarray, free_now: int, can_split: bool) -> np.ndarray:
+    return np.array([node_x_row[NODE_FEATURES.index("log_degree")], np.log1p(free_now),
+                     node_x_row[NODE_FEATURES.index("log_uses")], float(can_split)], np.float32)

@@ -1,0 +1,114 @@
+"""The torch modules. Each is a pure function of its inputs (no per-episode state); masks are
+applied inside (masked actions get the logit io.MASKED); each returns (logits, value)."""
+
+from __future__ import annotations
+
+import torch
+from torch import nn
+
+from . import io
+
+H = io.HIDDEN
+
+
+def _mlp(inp: int, out: int, hidden: int = H) -> nn.Sequential:
+    return nn.Sequential(nn.Linear(inp, hidden), nn.ReLU(), nn.Linear(hidden, hidden), nn.ReLU(),
+                         nn.Linear(hidden, out))
+
+
+def _masked(logits: torch.Tensor, mask: torch.Tensor) -> torch.Tensor:
+    return torch.where(mask, logits, torch.full_like(logits, io.MASKED))
+
+
+class Encoder(nn.Module):
+    """A gated graph network over the interference graph: per step, messages through one Linear
+    (one edge type, both directions), summed into each node (scatter_add: exported as ONNX
+    ScatterElements with add reduction, which handles repeated indices, unlike index_add's
+    export), then a GRU cell (written out, so ONNX export needs no RNN operator)."""
+
+    def __init__(self, steps: int = 2):
+        super().__init__()
+        self.steps = steps
+        self.inp = nn.Linear(len(io.NODE_FEATURES), H)
+        self.msg = nn.Linear(H, H)
+        self.gates = nn.Linear(2 * H, 2 * H)  # update and reset gates
+        self.cand = nn.Linear(2 * H, H)
+
+    def forward(self, node_x: torch.Tensor, edges: torch.Tensor) -> torch.Tensor:
+        h = torch.tanh(self.inp(node_x))
+        src = torch.cat([edges[:, 0], edges[:, 1]])
+        dst = torch.cat([edges[:, 1], edges[:, 0]]).unsqueeze(1).expand(-1, H)
+        for _ in range(self.steps):
+            m = torch.zeros_like(h).scatter_add(0, dst, self.msg(h)[src])
+            z, r = torch.sigmoid(self.gates(torch.cat([m, h], 1))).chunk(2, 1)
+            c = torch.tanh(self.cand(torch.cat([m, r * h], 1)))
+            h = (1 - z) * h + z * c
+        return h
+
+
+class SelectNode(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.score = _mlp(H + len(io.NODE_FEATURES), 1)
+        self.value = nn.Linear(H, 1)
+
+    def forward(self, h, node_x, mask):
+        logits = self.score(torch.cat([h, node_x], 1)).squeeze(1)
+        return _masked(logits, mask), self.value(h.mean(0)).squeeze(0)
+
+
+class SelectTask(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.score = _mlp(H + len(io.TASK_FEATURES), 2)
+        self.value = nn.Linear(H + len(io.TASK_FEATURES), 1)
+
+    def forward(self, h_node, task_x, mask):
+        x = torch.cat([h_node, task_x])
+        return _masked(self.score(x), mask), self.value(x).squeeze(0)
+
+
+class ColorNode(nn.Module):
+    """Scores the node's candidate registers, plus a last entry: leave the node to greedy."""
+
+    def __init__(self):
+        super().__init__()
+        self.score = _mlp(H + len(io.CAND_FEATURES), 1)
+        self.leave = nn.Linear(H, 1)
+        self.value = nn.Linear(H, 1)
+
+    def forward(self, h_node, cand_x, mask):
+        k = cand_x.shape[0]
+        x = torch.cat([h_node.unsqueeze(0).expand(k, H), cand_x], 1)
+        logits = torch.cat([self.score(x).squeeze(1), self.leave(h_node)])
+        return _masked(logits, mask), self.value(h_node).squeeze(0)
+
+
+class SplitNode(nn.Module):
+    """Scores the node's use points as split positions."""
+
+    def __init__(self):
+        super().__init__()
+        self.score = _mlp(H + len(io.USE_FEATURES), 1)
+        self.value = nn.Linear(H, 1)
+
+    def forward(self, h_node, use_x, mask):
+        k = use_x.shape[0]
+        x = torch.cat([h_node.unsqueeze(0).expand(k, H), use_x], 1)
+        return _masked(self.score(x).squeeze(1), mask), self.value(h_node).squeeze(0)
+
+
+class EncoderOnly(nn.Module):
+    """Wraps the encoder so every exported model returns a tuple."""
+
+    def __init__(self, encoder: Encoder):
+        super().__init__()
+        self.encoder = encoder
+
+    def forward(self, node_x, edges):
+        return (self.encoder(node_x, edges),)
+
+
+def build() -> dict[str, nn.Module]:
+    return {"encoder": Encoder(), "select_node": SelectNode(), "select_task": SelectTask(),
+            "color_node": ColorNode(), "split_node": SplitNode()}

@@ -1,0 +1,61 @@
+"""Model directories: weights.pt (torch), one .onnx file per model, and manifest.json that says
+which feature spec and model inputs they were made for. Loading checks the manifest against
+this package and refuses a mismatch with a message that says what differs."""
+
+from __future__ import annotations
+
+import json
+from importlib import resources
+from pathlib import Path
+
+from .. import spec
+from . import io
+
+MANIFEST = "manifest.json"
+WEIGHTS = "weights.pt"
+
+
+class ModelError(RuntimeError):
+    pass
+
+
+def default_dir() -> Path:
+    return Path(str(resources.files("rl4real").joinpath("models", "default")))
+
+
+def resolve(model_dir: str | Path | None) -> Path:
+    return Path(model_dir) if model_dir else default_dir()
+
+
+def expected_manifest() -> dict:
+    return {
+        "feature_spec_version": spec.VERSION,
+        "model_version": io.MODEL_VERSION,
+        "hidden": io.HIDDEN,
+        "features": {"node": io.NODE_FEATURES, "cand": io.CAND_FEATURES, "task": io.TASK_FEATURES,
+                     "use": io.USE_FEATURES},
+        "models": {name: {"inputs": [[t.name, t.dtype, list(t.shape)] for t in ins],
+                          "outputs": [[t.name, t.dtype, list(t.shape)] for t in outs]}
+                   for name, (ins, outs) in io.MODELS.items()},
+    }
+
+
+def check_manifest(model_dir: Path) -> dict:
+    path = model_dir / MANIFEST
+    try:
+        found = json.loads(path.read_text())
+    except FileNotFoundError:
+        raise ModelError(f"no {MANIFEST} in model directory {model_dir}") from None
+    except (OSError, json.JSONDecodeError) as e:
+        raise ModelError(f"cannot read {path}: {e}") from None
+    want = expected_manifest()
+    diffs = [f"{key}: model has {found.get(key)!r}, this rl4real needs {value!r}"
+             for key, value in want.items() if found.get(key) != value]
+    if diffs:
+        raise ModelError(f"model directory {model_dir} does not match this rl4real ("
+                         + "; ".join(d[:300] for d in diffs) + "); re-export it with `rl4real export`")
+    return found
+
+
+def write_manifest(model_dir: Path, **extra) -> None:
+    (model_dir / MANIFEST).write_text(json.dumps({**expected_manifest(), **extra}, indent=1))

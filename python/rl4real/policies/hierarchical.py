@@ -1,0 +1,66 @@
+"""RL4ReAl's hierarchical policy: select_node -> select_task -> color_node | split_node, driving
+the session with a backend (onnxruntime or torch) and the four models.
+
+The encoder runs once per function (again only after an accepted split). select_node's logits
+depend on the graph only, not on the decisions taken, so it is evaluated once and its masked
+argmax is taken incrementally as nodes are visited: the same actions as calling it every step.
+Any of the four models can be replaced by a callable with the same inputs and outputs
+(`HierarchicalPolicy(overrides={"color_node": fn})`)."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ..models import backends, io
+from ..session import Refusal
+
+
+class HierarchicalPolicy:
+    def __init__(self, backend: str = "onnxruntime", model_dir: str | None = None,
+                 overrides: dict | None = None, recorder=None):
+        self.backend = backends.load(backend, model_dir)
+        self.overrides = overrides or {}
+        self.recorder = recorder  # training: called with (agent, inputs, logits, action)
+
+    def run(self, model: str, *inputs):
+        fn = self.overrides.get(model)
+        return fn(*inputs) if fn else self.backend.run(model, *inputs)
+
+    def _act(self, agent: str, *inputs) -> int:
+        logits = self.run(agent, *inputs)[0]
+        action = backends.choose(logits)
+        if self.recorder:
+            self.recorder(agent, inputs, logits, action)
+        return action
+
+    def allocate(self, session) -> None:
+        g = session.graph
+        n = g.num_nodes
+        if n == 0:
+            return
+        node_x = io.node_features(g)
+        h = self.run("encoder", node_x, io.edges(g))[0]
+        visited = np.zeros(n, dtype=bool)
+        logits = self.run("select_node", h, node_x, ~visited)[0].astype(np.float64)
+        order = np.lexsort((np.arange(n), -np.round(logits, 4)))  # masked argmax, step by step
+        for node in order.tolist():
+            if self.recorder:
+                self.recorder("select_node", (h, node_x, ~visited), logits, node)
+            visited[node] = True
+            regs = g.cand.reg[g.candidates(node)]
+            free = np.array([session.is_free(node, r) for r in regs.tolist()], dtype=bool)
+            can_split = bool(g.use.split_ok[g.uses(node)].any())
+            task = self._act("select_task", h[node], io.task_features(node_x[node], int(free.sum()), can_split),
+                             np.array([True, can_split]))
+            if task == io.TASK_SPLIT:
+                use_x = io.use_features(g, node)
+                use = self._act("split_node", h[node], use_x, g.use.split_ok[g.uses(node)].astype(bool))
+                # Refused until live-range splitting lands (no use point is split_ok yet); then
+                # the node is coloured instead.
+                if session.split(node, use) == Refusal.ok:
+                    continue
+            if not free.any():
+                continue  # nothing legal: greedy allocates it
+            choice = self._act("color_node", h[node], io.cand_features(g, node), np.append(free, True))
+            if choice < len(regs):
+                session.assign(node, regs[choice])

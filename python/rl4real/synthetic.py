@@ -1,0 +1,50 @@
+"""Random interference graphs with every feature of the spec: for tests, parity checks and
+offline experiments. Register numbers are 1..num_regs with one register unit each."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from .session import Graph
+
+
+def random_graph(rng: np.random.Generator, nodes: int, edge_density: float = 0.05,
+                 max_cands: int = 16, num_regs: int = 16, max_uses: int = 6) -> Graph:
+    n = nodes
+    pairs = rng.random((n, n)) < edge_density if n <= 512 else None
+    if pairs is not None:
+        iu = np.triu_indices(n, 1)
+        edges = np.stack([iu[0][pairs[iu]], iu[1][pairs[iu]]], 1)
+    else:  # large graphs: sample edges directly
+        m = int(edge_density * n * 8)
+        a, b = rng.integers(0, n, m), rng.integers(0, n, m)
+        keep = a != b
+        edges = np.unique(np.sort(np.stack([a[keep], b[keep]], 1), 1), axis=0)
+    ncand = rng.integers(1, max_cands + 1, n)
+    cand_node = np.repeat(np.arange(n), ncand).astype(np.int32)
+    cand_reg = np.concatenate([rng.permutation(num_regs)[:k] + 1 for k in ncand]).astype(np.int32)
+    rank = np.concatenate([np.arange(k) for k in ncand]).astype(np.int32)
+    c = len(cand_node)
+    nuses = rng.integers(1, max_uses + 1, n)
+    use_node = np.repeat(np.arange(n), nuses).astype(np.int32)
+    u = len(use_node)
+    bits = lambda size, p=0.5: (rng.random(size) < p).astype(np.uint8)  # noqa: E731
+    arrays = {
+        "node_vreg": np.arange(n, dtype=np.int64), "node_reg_class": rng.integers(0, 3, n).astype(np.int32),
+        "node_spill_weight": (rng.random(n) * 100).astype(np.float32), "node_unspillable": bits(n, 0.05),
+        "node_size": rng.integers(1, 500, n).astype(np.float32),
+        "node_num_segments": rng.integers(1, 5, n).astype(np.int32),
+        "node_num_uses": nuses.astype(np.int32), "node_num_defs": rng.integers(1, 3, n).astype(np.int32),
+        "node_loop_depth": rng.integers(0, 3, n).astype(np.int32),
+        "node_use_freq": (rng.random(n) * 10).astype(np.float32),
+        "edge_nodes": edges.astype(np.int32).reshape(-1, 2),
+        "cand_node": cand_node, "cand_reg": cand_reg, "cand_unit": cand_reg.copy(), "cand_rank": rank,
+        "cand_is_hint": (rank == 0).astype(np.uint8) * bits(c), "cand_free": bits(c, 0.8),
+        "cand_fixed_conflict": bits(c, 0.1), "cand_clobbered": bits(c, 0.1),
+        "cand_callee_saved": bits(c, 0.3),
+        "use_node": use_node, "use_pos": np.sort(rng.integers(0, 1000, u)).astype(np.int32),
+        "use_freq": (rng.random(u) * 8).astype(np.float32),
+        "use_next_dist": rng.integers(0, 50, u).astype(np.float32), "use_is_def": bits(u),
+        "use_split_ok": bits(u, 0.3),
+    }
+    return Graph(arrays)
