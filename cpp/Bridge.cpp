@@ -79,6 +79,18 @@ std::string startInterpreter(std::string PythonExe) {
              [](HostHandle &H, int64_t Node, int64_t Reg) {
                return H.Host && H.Host->isFree(Node, Reg);
              })
+        .def("free_candidates",
+             [](HostHandle &H, int64_t Node) {
+               std::vector<uint8_t> Free;
+               if (H.Host)
+                 Free = H.Host->freeCandidates(Node);
+               return py::bytes(reinterpret_cast<const char *>(Free.data()), Free.size());
+             })
+        .def("count_decisions",
+             [](HostHandle &H, int64_t N) {
+               if (H.Host)
+                 H.Host->countDecisions(N);
+             })
         .def("close", [](HostHandle &H) { H.Host = nullptr; })
         .def_property_readonly("open", [](HostHandle &H) { return H.Host != nullptr; });
     HostClass = new py::object(Cls);

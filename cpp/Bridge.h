@@ -19,6 +19,10 @@ public:
   virtual int split(int64_t Node, int64_t UseIndex) = 0;
   /// Is Reg free for Node right now (no interference, node unassigned)?
   virtual bool isFree(int64_t Node, int64_t Reg) = 0;
+  /// For each of Node's candidates (in order): would assign(Node, candidate) be accepted now?
+  virtual std::vector<uint8_t> freeCandidates(int64_t Node) = 0;
+  /// The policy reports how many model decisions it took (for per-decision timing).
+  virtual void countDecisions(int64_t N) = 0;
 };
 
 struct PolicyRequest {

@@ -57,6 +57,20 @@ public:
 
   bool isFree(int64_t Node, int64_t Reg) override { return check(Node, Reg) == spec::R_ok; }
 
+  std::vector<uint8_t> freeCandidates(int64_t Node) override {
+    std::vector<uint8_t> Free;
+    if (Node < 0 || Node >= int64_t(G.Nodes.size()))
+      return Free;
+    const GraphNode &N = G.Nodes[Node];
+    for (unsigned C = N.CandBegin; C < N.CandEnd; ++C)
+      Free.push_back(!Assigned[Node] &&
+                     Matrix.checkInterference(*N.LI, MCRegister(G.CandRegs[C])) ==
+                         LiveRegMatrix::IK_Free);
+    return Free;
+  }
+
+  void countDecisions(int64_t N) override { P.Record.Decisions += N; }
+
   /// Undoes every assignment (the policy failed: greedy gets the whole function).
   void undo() {
     for (unsigned N = 0; N < Assigned.size(); ++N)

@@ -68,6 +68,7 @@ std::string FunctionRecord::toJson() const {
   }
   J += "}, \"split\": " + std::to_string(Split) +
        ", \"left_to_greedy\": " + std::to_string(LeftToGreedy) +
+       ", \"decisions\": " + std::to_string(Decisions) +
        ", \"policy_ms\": " + number(PolicyMs) + ", \"pass_ms\": " + number(PassMs) +
        ", \"fallback\": " + (Fallback.empty() ? std::string("null") : quote(Fallback)) + "}";
   return J;

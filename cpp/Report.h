@@ -16,6 +16,7 @@ struct FunctionRecord {
   int64_t AssignedByPolicy = 0; ///< accepted decisions
   int64_t Kept = 0;             ///< of those, still assigned after greedy
   int64_t Split = 0, LeftToGreedy = 0;
+  int64_t Decisions = 0; ///< model decisions the policy reported (0 for policies without models)
   std::array<int64_t, spec::NumRefusals> Refused{};
   double PolicyMs = 0, PassMs = 0;
   std::string Fallback; ///< empty: none; else why greedy allocated the whole function

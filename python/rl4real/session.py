@@ -103,6 +103,20 @@ class Session:
         except (TypeError, ValueError, OverflowError):
             return False
 
+    def free_candidates(self, node) -> np.ndarray:
+        """For each of the node's candidates (graph.candidates(node)): is it free right now?"""
+        free = getattr(self.host, "free_candidates", None)
+        if free is not None:
+            return np.frombuffer(free(_index(node)), dtype=np.uint8).astype(bool)
+        regs = self.graph.cand.reg[self.graph.candidates(node)].tolist()
+        return np.array([self.is_free(node, r) for r in regs], dtype=bool)
+
+    def count_decisions(self, n: int) -> None:
+        """Tell the compiler how many model decisions were taken (reported as `decisions`)."""
+        count = getattr(self.host, "count_decisions", None)
+        if count:
+            count(int(n))
+
     def reg_name(self, reg: int) -> str:
         return self.reg_names[reg] if 0 <= reg < len(self.reg_names) else f"reg{reg}"
 

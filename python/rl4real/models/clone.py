@@ -41,6 +41,7 @@ def clone(graphs: list, out: Path, epochs: int = 3, seed: int = 0, log=sys.stder
             logits, _ = modules["select_node"](h, node_x, torch.ones(n, dtype=torch.bool))
             order = np.lexsort((np.arange(n), -g.node.spill_weight))
             loss = _order_loss(logits, torch.from_numpy(order))
+            cand_x = io.cand_features(g)
             picks = rng.sample(range(n), min(n, 16))
             for node in picks:
                 free = g.cand.free[g.candidates(node)].astype(bool)
@@ -49,7 +50,7 @@ def clone(graphs: list, out: Path, epochs: int = 3, seed: int = 0, log=sys.stder
                 loss = loss + ce(t_logits.unsqueeze(0), torch.tensor([io.TASK_COLOR])) / len(picks)
                 if free.any():
                     mask = torch.from_numpy(np.append(free, True))
-                    c_logits, _ = modules["color_node"](h[node], torch.from_numpy(io.cand_features(g, node)), mask)
+                    c_logits, _ = modules["color_node"](h[node], torch.from_numpy(cand_x[g.candidates(node)]), mask)
                     target = int(np.flatnonzero(free)[0])
                     loss = loss + ce(c_logits.unsqueeze(0), torch.tensor([target])) / len(picks)
             opt.zero_grad()

@@ -75,13 +75,13 @@ def edges(graph) -> np.ndarray:
     return graph.edge.nodes.astype(np.int64).reshape(-1, 2)
 
 
-def cand_features(graph, node: int) -> np.ndarray:
-    s = graph.candidates(node)
+def cand_features(graph) -> np.ndarray:
+    """Features of every candidate (rows of graph.cand); slice with graph.candidates(node)."""
     c = graph.cand
-    k = s.stop - s.start
-    cols = [c.is_hint[s], c.free[s], c.fixed_conflict[s], c.clobbered[s], c.callee_saved[s],
-            np.arange(k) / max(k, 1)]
-    return np.stack([np.asarray(x, np.float32) for x in cols], axis=1).reshape(k, len(CAND_FEATURES))
+    ncand = np.diff(graph.cand_offsets)[c.node]
+    cols = [c.is_hint, c.free, c.fixed_conflict, c.clobbered, c.callee_saved,
+            c.rank / np.maximum(ncand, 1)]
+    return np.stack([np.asarray(x, np.float32) for x in cols], axis=1).reshape(len(c), len(CAND_FEATURES))
 
 
 def use_features(graph, node: int) -> np.ndarray:

@@ -21,12 +21,14 @@ class HierarchicalPolicy:
         self.backend = backends.load(backend, model_dir)
         self.overrides = overrides or {}
         self.recorder = recorder  # training: called with (agent, inputs, logits, action)
+        self.decisions = 0
 
     def run(self, model: str, *inputs):
         fn = self.overrides.get(model)
         return fn(*inputs) if fn else self.backend.run(model, *inputs)
 
     def _act(self, agent: str, *inputs) -> int:
+        self.decisions += 1
         logits = self.run(agent, *inputs)[0]
         action = backends.choose(logits)
         if self.recorder:
@@ -34,24 +36,36 @@ class HierarchicalPolicy:
         return action
 
     def allocate(self, session) -> None:
+        self.decisions = 0
+        try:
+            self._allocate(session)
+        finally:
+            session.count_decisions(self.decisions)
+
+    def _allocate(self, session) -> None:
         g = session.graph
         n = g.num_nodes
         if n == 0:
             return
         node_x = io.node_features(g)
+        cand_x = io.cand_features(g)
         h = self.run("encoder", node_x, io.edges(g))[0]
         visited = np.zeros(n, dtype=bool)
         logits = self.run("select_node", h, node_x, ~visited)[0].astype(np.float64)
         order = np.lexsort((np.arange(n), -np.round(logits, 4)))  # masked argmax, step by step
         for node in order.tolist():
+            self.decisions += 1  # a select_node step (its logits were evaluated once, above)
             if self.recorder:
                 self.recorder("select_node", (h, node_x, ~visited), logits, node)
             visited[node] = True
-            regs = g.cand.reg[g.candidates(node)]
-            free = np.array([session.is_free(node, r) for r in regs.tolist()], dtype=bool)
+            cands = g.candidates(node)
+            free = session.free_candidates(node)
             can_split = bool(g.use.split_ok[g.uses(node)].any())
-            task = self._act("select_task", h[node], io.task_features(node_x[node], int(free.sum()), can_split),
-                             np.array([True, can_split]))
+            task = io.TASK_COLOR  # forced when no split is legal: no decision, no model call
+            if can_split:
+                task = self._act("select_task", h[node],
+                                 io.task_features(node_x[node], int(free.sum()), can_split),
+                                 np.array([True, can_split]))
             if task == io.TASK_SPLIT:
                 use_x = io.use_features(g, node)
                 use = self._act("split_node", h[node], use_x, g.use.split_ok[g.uses(node)].astype(bool))
@@ -61,6 +75,6 @@ class HierarchicalPolicy:
                     continue
             if not free.any():
                 continue  # nothing legal: greedy allocates it
-            choice = self._act("color_node", h[node], io.cand_features(g, node), np.append(free, True))
-            if choice < len(regs):
-                session.assign(node, regs[choice])
+            choice = self._act("color_node", h[node], cand_x[cands], np.append(free, True))
+            if choice < len(free):
+                session.assign(node, g.cand.reg[cands.start + choice])
