@@ -109,7 +109,7 @@ class Bench:
         self.programs, self.configs, self.out = programs, configs, out
         self.repeats, self.callgrind = repeats, callgrind
         self.plugin = str(plugin_path())
-        self.work = out / "work"
+        self.work = out.resolve() / "work"  # absolute: programs run in a temporary folder
         self.results: dict = {p.name: {c.name: {"compile": []} for c in configs} for p in programs}
         self.failures: list[str] = []
 

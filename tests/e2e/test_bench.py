@@ -13,12 +13,13 @@ ROOT = Path(__file__).resolve().parents[2]
 
 @pytest.mark.slow
 def test_bench_quick(tmp_path):
-    out = tmp_path / "bench"
-    r = subprocess.run([sys.executable, "-m", "rl4real", "bench", "--quick", "--out", str(out)],
-                       cwd=ROOT, capture_output=True, text=True, timeout=1800)
+    out = tmp_path / "bench"  # given relative to the working folder, as users do
+    r = subprocess.run([sys.executable, "-m", "rl4real", "bench", "--quick", "--corpus",
+                        str(ROOT / "bench" / "corpus.toml"), "--out", "bench"],
+                       cwd=tmp_path, capture_output=True, text=True, timeout=1800)
     assert r.returncode == 0, r.stdout[-3000:] + r.stderr[-3000:]
     data = json.loads((out / "results.json").read_text())
-    assert data["command"].startswith("rl4real bench --quick")
+    assert data["command"].startswith("rl4real bench --quick --corpus")
     assert data["configs"] == ["greedy", "basic", "pbqp", "rl4real"]
     assert 2 <= len(data["programs"]) <= 3
     assert data["failures"] == []
