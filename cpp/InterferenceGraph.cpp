@@ -1,5 +1,7 @@
 #include "InterferenceGraph.h"
 
+#include "Embeddings.h"
+
 #include "llvm/ADT/BitVector.h"
 #include "llvm/ADT/DenseMap.h"
 #include "llvm/ADT/SmallPtrSet.h"
@@ -32,6 +34,7 @@ bool isTileClass(const TargetRegisterInfo &TRI, const TargetRegisterClass *RC) {
 }
 
 struct UsePoint {
+  const MachineInstr *MI;
   SlotIndex Idx;
   const MachineBasicBlock *MBB;
   bool Reads, Writes;
@@ -111,7 +114,7 @@ void InterferenceGraph::build(GraphContext &C) {
     for (const MachineInstr &MI : MRI.reg_nodbg_instructions(G.Reg)) {
       if (!Seen.insert(&MI).second)
         continue;
-      UsePoint U{SI.getInstructionIndex(MI), MI.getParent(), false, false};
+      UsePoint U{&MI, SI.getInstructionIndex(MI), MI.getParent(), false, false};
       for (const MachineOperand &MO : MI.operands()) {
         if (!MO.isReg() || MO.getReg() != G.Reg)
           continue;
@@ -124,6 +127,13 @@ void InterferenceGraph::build(GraphContext &C) {
 
     int32_t NumUses = 0, NumDefs = 0, LoopDepth = 0;
     float UseFreq = 0;
+    float Embedding[EmbeddingDim] = {};
+    if (C.Vocab && !Uses.empty()) { // in program order: float sums must not depend on addresses
+      for (const UsePoint &U : Uses)
+        C.Vocab->addInstruction(*U.MI, Embedding);
+      for (float &X : Embedding)
+        X /= float(Uses.size());
+    }
     for (size_t K = 0; K < Uses.size(); ++K) {
       const UsePoint &U = Uses[K];
       float Freq = float(C.MBFI.getBlockFreqRelativeToEntryBlock(U.MBB));
@@ -153,6 +163,8 @@ void InterferenceGraph::build(GraphContext &C) {
     Buffers.push<int32_t>(node_num_defs, NumDefs);
     Buffers.push<int32_t>(node_loop_depth, LoopDepth);
     Buffers.push<float>(node_use_freq, UseFreq);
+    for (float X : Embedding)
+      Buffers.push<float>(node_embedding, X);
 
     // Candidates: the allocation order with copy hints moved to the front.
     Hints.clear();

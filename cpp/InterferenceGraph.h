@@ -37,6 +37,7 @@ struct GraphContext {
   const llvm::MachineLoopInfo &Loops;
   const llvm::MachineBlockFrequencyInfo &MBFI;
   const llvm::RegisterClassInfo &RCI;
+  const class Vocabulary *Vocab; ///< null: embeddings are zeros
 };
 
 class InterferenceGraph {

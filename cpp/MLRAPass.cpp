@@ -2,6 +2,7 @@
 
 #include "Bridge.h"
 #include "Diagnostics.h"
+#include "Embeddings.h"
 #include "InterferenceGraph.h"
 #include "Options.h"
 #include "Records.h"
@@ -130,6 +131,13 @@ bool MLRAPass::runOnMachineFunction(MachineFunction &MF) {
   Rec.Target = MF.getTarget().getTargetTriple().str();
   Rec.PolicyRan = true;
 
+  std::string TripletsPath = options::get(options::Triplets);
+  if (!TripletsPath.empty()) {
+    std::string Triplets = mir2vecTriplets(MF), Err;
+    if (!Triplets.empty() && !appendLine(TripletsPath, Triplets, Err))
+      reportWarning(MF, "cannot write triplets to '" + TripletsPath + "': " + Err);
+  }
+
   auto &LIS = getAnalysis<LiveIntervalsWrapperPass>().getLIS();
   auto &VRM = getAnalysis<VirtRegMapWrapperLegacy>().getVRM();
   auto &Matrix = getAnalysis<LiveRegMatrixWrapperLegacy>().getLRM();
@@ -137,7 +145,7 @@ bool MLRAPass::runOnMachineFunction(MachineFunction &MF) {
   auto &MBFI = getAnalysis<MachineBlockFrequencyInfoWrapperPass>().getMBFI();
   RegisterClassInfo RCI;
   RCI.runOnMachineFunction(MF);
-  GraphContext Ctx{MF, LIS, VRM, Matrix, Loops, MBFI, RCI};
+  GraphContext Ctx{MF, LIS, VRM, Matrix, Loops, MBFI, RCI, nullptr};
 
   InterferenceGraph G;
   G.collectNodes(Ctx);
@@ -149,6 +157,7 @@ bool MLRAPass::runOnMachineFunction(MachineFunction &MF) {
     return false;
   }
 
+  Ctx.Vocab = Vocabulary::get();
   // Greedy computes the same weights and hints again when it starts; the policy needs them now.
   VirtRegAuxInfo(MF, LIS, VRM, Loops, MBFI).calculateSpillWeightsAndHints();
   G.build(Ctx);

@@ -76,6 +76,16 @@ def load_corpus(path: Path) -> list[Program]:
         return [Program(**p) for p in tomllib.load(f)["program"]]
 
 
+def corpus_compiles(corpus_path: Path) -> list[list[str]]:
+    """Every source of the corpus with its flags (fetching sdists), as clang arguments."""
+    out = []
+    for p in load_corpus(corpus_path):
+        paths = Bench.prepare_paths(corpus_path.parent.resolve(), p, corpus.cache_dir() / "prepared" / p.name)
+        for src in _expand(p.sources, **paths):
+            out.append([*_expand(p.cflags, **paths), src])
+    return out
+
+
 class Progress:
     """A one-line progress bar on stderr."""
 
@@ -115,8 +125,12 @@ class Bench:
 
     # -- building
     def prepare(self, p: Program) -> dict[str, Path]:
-        paths = {"bench": self.bench_dir, "work": self.work / p.name}
-        paths["work"].mkdir(parents=True, exist_ok=True)
+        return self.prepare_paths(self.bench_dir, p, self.work / p.name)
+
+    @staticmethod
+    def prepare_paths(bench_dir: Path, p: Program, work: Path) -> dict[str, Path]:
+        paths = {"bench": bench_dir, "work": work}
+        work.mkdir(parents=True, exist_ok=True)
         if p.sdist:
             name, _, version = p.sdist.partition("==")
             paths["src"] = corpus.sdist_root(name, version)

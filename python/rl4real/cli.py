@@ -35,6 +35,11 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--out", required=True, help="model directory to write")
     p.add_argument("--epochs", type=int, default=3)
     p.add_argument("--seed", type=int, default=0)
+    p = sub.add_parser("vocab", help="train a MIR2Vec vocabulary (TransE) on triplets from C sources")
+    p.add_argument("--out", required=True, help="vocabulary JSON to write")
+    p.add_argument("sources", nargs="*", help="C files (default: the bench corpus's programs)")
+    p.add_argument("--epochs", type=int, default=20)
+    p.add_argument("--seed", type=int, default=0)
     args = parser.parse_args(argv)
     args.raw_argv = list(argv) if argv is not None else sys.argv[1:]
 
@@ -88,6 +93,15 @@ def main(argv: list[str] | None = None) -> int:
             return 1
         clone.clone(loaded, Path(args.out), epochs=args.epochs, seed=args.seed)
         print(f"wrote {args.out}")
+        return 0
+    if args.command == "vocab":
+        import json
+        from pathlib import Path
+
+        from . import bench, vocab
+        compiles = [[s] for s in args.sources] or bench.corpus_compiles(Path(bench.DEFAULT_CORPUS))
+        stats = vocab.build(compiles, Path(args.out), epochs=args.epochs, seed=args.seed)
+        print(json.dumps(stats))
         return 0
     if args.command == "doctor":
         from .doctor import main as doctor_main

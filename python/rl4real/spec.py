@@ -13,7 +13,8 @@ from __future__ import annotations
 import sys
 from dataclasses import dataclass
 
-VERSION = 1
+VERSION = 2
+EMBEDDING_DIM = 16  # MIR2Vec vocabulary dimension the node embedding is built from
 
 TABLES = {
     "node": "one row per live range (virtual register) offered to the policy",
@@ -54,6 +55,9 @@ FEATURES = [
     Feature("node", "loop_depth", "int32", 1, "deepest loop containing a use or def"),
     Feature("node", "use_freq", "float32", 1,
             "sum over uses and defs of block frequency relative to the entry block"),
+    Feature("node", "embedding", "float32", EMBEDDING_DIM,
+            "mean MIR2Vec symbolic embedding of the instructions using or defining the register "
+            "(zeros without a vocabulary)"),
     # -- edges
     Feature("edge", "nodes", "int32", 2, "the two interfering nodes (row indices), first < second"),
     # -- candidates
@@ -111,6 +115,7 @@ def cpp_header() -> str:
         "#include <cstdint>",
         "namespace rl4real::spec {",
         f"constexpr int Version = {VERSION};",
+        f"constexpr int EmbeddingDim = {EMBEDDING_DIM};",
         "enum Table : int { " + ", ".join(f"T_{t}" for t in tables) + f", NumTables }};",
         "enum Feature : int { " + ", ".join(f.key for f in FEATURES) + ", NumFeatures };",
         "enum Refusal : int { " + ", ".join(f"R_{name}" for name, _ in REFUSALS) + ", NumRefusals };",

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from . import spec
 from .session import Graph
 
 
@@ -37,6 +38,7 @@ def random_graph(rng: np.random.Generator, nodes: int, edge_density: float = 0.0
         "node_num_uses": nuses.astype(np.int32), "node_num_defs": rng.integers(1, 3, n).astype(np.int32),
         "node_loop_depth": rng.integers(0, 3, n).astype(np.int32),
         "node_use_freq": (rng.random(n) * 10).astype(np.float32),
+        "node_embedding": rng.normal(0, 0.3, (n, spec.EMBEDDING_DIM)).astype(np.float32),
         "edge_nodes": edges.astype(np.int32).reshape(-1, 2),
         "cand_node": cand_node, "cand_reg": cand_reg, "cand_unit": cand_reg.copy(), "cand_rank": rank,
         "cand_is_hint": (rank == 0).astype(np.uint8) * bits(c), "cand_free": bits(c, 0.8),

@@ -2,8 +2,10 @@
 differs from stock greedy, so the test cannot pass vacuously), an exported model directory gives
 the same decisions, and a broken model directory falls back to greedy (or fails in strict mode)."""
 
+import json
 import shutil
 import subprocess
+import sys
 
 import pytest
 
@@ -40,7 +42,8 @@ def test_backends_give_identical_assembly_on_lua(plugin, tmp_path):
 
 def test_exported_model_gives_the_same_code(plugin, tmp_path):
     exported = tmp_path / "model"
-    subprocess.run(["rl4real", "export", "--onnx", str(exported)], check=True, capture_output=True)
+    subprocess.run([sys.executable, "-m", "rl4real", "export", "--onnx", str(exported)], check=True,
+                   capture_output=True)
     src = PROGRAMS / "sha256.c"
     assemble(plugin, src, tmp_path / "shipped.s", rl_env(policy="hierarchical", backend="torch"))
     assemble(plugin, src, tmp_path / "exported.s",
@@ -56,9 +59,10 @@ def test_broken_model_falls_back_or_fails_in_strict_mode(plugin, tmp_path, damag
         (d / "encoder.onnx").write_bytes(b"\x00garbage")
         expected = "cannot load"
     elif damage == "mismatched_manifest":
-        (d / "manifest.json").write_text((d / "manifest.json").read_text().replace(
-            '"model_version": 1', '"model_version": 7'))
-        expected = "model_version: model has 7"
+        manifest = json.loads((d / "manifest.json").read_text())
+        manifest["model_version"] = 999
+        (d / "manifest.json").write_text(json.dumps(manifest))
+        expected = "model_version: model has 999"
     else:
         shutil.rmtree(d)
         expected = "no manifest.json"

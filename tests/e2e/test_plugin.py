@@ -46,7 +46,7 @@ def test_programs_match_stock_and_policy_assigns(plugin, reference, tmp_path, po
 
 def test_same_object_every_time_with_aslr(plugin, tmp_path):
     src = PROGRAMS / "pressure.c"
-    for policy in ("heuristic", "random"):
+    for policy in ("heuristic", "random", "hierarchical"):
         objs = []
         for i in range(4):
             obj = tmp_path / f"{policy}{i}.o"

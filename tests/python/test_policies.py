@@ -19,7 +19,8 @@ def make_graph(n=6, edges=((0, 1), (1, 2), (2, 3), (0, 2), (3, 4)), regs=(10, 11
             "spill_weight": np.asarray(weights, np.float32), "unspillable": np.zeros(n, np.uint8),
             "size": np.ones(n, np.float32), "num_segments": np.ones(n, np.int32),
             "num_uses": np.ones(n, np.int32), "num_defs": np.ones(n, np.int32),
-            "loop_depth": np.zeros(n, np.int32), "use_freq": np.ones(n, np.float32)}
+            "loop_depth": np.zeros(n, np.int32), "use_freq": np.ones(n, np.float32),
+            "embedding": np.zeros((n, spec.EMBEDDING_DIM), np.float32)}
     c = len(regs)
     cand = {"node": np.repeat(np.arange(n), c).astype(np.int32),
             "reg": np.tile(regs, n).astype(np.int32), "unit": np.tile(regs, n).astype(np.int32),

@@ -8,12 +8,14 @@ from dataclasses import dataclass
 
 import numpy as np
 
-MODEL_VERSION = 1
+from .. import spec
+
+MODEL_VERSION = 2
 HIDDEN = 32
 
 NODE_FEATURES = ["log_spill_weight", "unspillable", "log_size", "log_segments", "log_uses",
                  "log_defs", "loop_depth", "log_use_freq", "log_degree", "log_candidates",
-                 "free_fraction", "has_hint"]
+                 "free_fraction", "has_hint"] + [f"mir2vec_{i}" for i in range(spec.EMBEDDING_DIM)]
 CAND_FEATURES = ["is_hint", "free_at_build", "fixed_conflict", "clobbered", "callee_saved",
                  "rank_fraction"]
 TASK_FEATURES = ["log_degree", "log_free_now", "log_uses", "can_split"]
@@ -68,7 +70,8 @@ def node_features(graph) -> np.ndarray:
             np.log1p(node.num_segments), np.log1p(node.num_uses), np.log1p(node.num_defs),
             node.loop_depth, np.log1p(node.use_freq), np.log1p(graph.degree()), np.log1p(ncand),
             free / np.maximum(ncand, 1), (hints > 0)]
-    return np.stack([np.asarray(c, np.float32) for c in cols], axis=1).reshape(n, len(NODE_FEATURES))
+    scalars = np.stack([np.asarray(c, np.float32) for c in cols], axis=1).reshape(n, len(cols))
+    return np.concatenate([scalars, node.embedding.reshape(n, spec.EMBEDDING_DIM)], axis=1)
 
 
 def edges(graph) -> np.ndarray:
