@@ -39,6 +39,8 @@ std::string configValue(const PolicyRequest &Req, const char *Key) {
   return "";
 }
 
+py::dict toArrays(const GraphBuffers &G);
+
 std::string startInterpreter(std::string PythonExe) {
   // Extension modules need libpython's symbols; a host that loaded us RTLD_LOCAL hides them.
   Dl_info Info;
@@ -74,6 +76,12 @@ std::string startInterpreter(std::string PythonExe) {
         .def("split",
              [](HostHandle &H, int64_t Node, int64_t Use) {
                return H.Host ? H.Host->split(Node, Use) : int(spec::R_closed);
+             })
+        .def("arrays",
+             [](HostHandle &H) -> py::object {
+               if (!H.Host)
+                 return py::none();
+               return toArrays(H.Host->graph());
              })
         .def("is_free",
              [](HostHandle &H, int64_t Node, int64_t Reg) {

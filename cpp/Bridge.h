@@ -16,7 +16,11 @@ public:
   virtual ~HostSession() = default;
   /// Returns a spec::Refusal code; R_ok means the assignment was applied.
   virtual int assign(int64_t Node, int64_t Reg) = 0;
+  /// Splits Node at its use point UseIndex (a row of the node's use table); on success the graph
+  /// is rebuilt (existing nodes keep their index, new pieces are appended). Returns a refusal code.
   virtual int split(int64_t Node, int64_t UseIndex) = 0;
+  /// The current graph (changes after an accepted split).
+  virtual const GraphBuffers &graph() = 0;
   /// Is Reg free for Node right now (no interference, node unassigned)?
   virtual bool isFree(int64_t Node, int64_t Reg) = 0;
   /// For each of Node's candidates (in order): would assign(Node, candidate) be accepted now?

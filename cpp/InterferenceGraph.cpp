@@ -1,9 +1,11 @@
 #include "InterferenceGraph.h"
 
 #include "Embeddings.h"
+#include "Splitter.h"
 
 #include "llvm/ADT/BitVector.h"
 #include "llvm/ADT/DenseMap.h"
+#include "llvm/ADT/DenseSet.h"
 #include "llvm/ADT/SmallPtrSet.h"
 #include "llvm/ADT/SmallVector.h"
 #include "llvm/CodeGen/LiveIntervals.h"
@@ -34,7 +36,7 @@ bool isTileClass(const TargetRegisterInfo &TRI, const TargetRegisterClass *RC) {
 }
 
 struct UsePoint {
-  const MachineInstr *MI;
+  MachineInstr *MI;
   SlotIndex Idx;
   const MachineBasicBlock *MBB;
   bool Reads, Writes;
@@ -43,8 +45,10 @@ struct UsePoint {
 } // namespace
 
 void InterferenceGraph::collectNodes(GraphContext &C) {
-  Nodes.clear();
   MachineRegisterInfo &MRI = C.MF.getRegInfo();
+  DenseSet<unsigned> Present;
+  for (const GraphNode &N : Nodes)
+    Present.insert(N.Reg.id());
   const TargetRegisterInfo &TRI = *C.MF.getSubtarget().getRegisterInfo();
 
   // Greedy sizes its per-vreg stage table as it enqueues ranges and reads it for interfering
@@ -62,7 +66,8 @@ void InterferenceGraph::collectNodes(GraphContext &C) {
 
   for (unsigned I = 0, E = MRI.getNumVirtRegs(); I != E; ++I) {
     Register R = Register::index2VirtReg(I);
-    if (I == Highest || MRI.reg_nodbg_empty(R) || !C.LIS.hasInterval(R) || C.VRM.hasPhys(R))
+    if (I == Highest || Present.contains(R.id()) || MRI.reg_nodbg_empty(R) ||
+        !C.LIS.hasInterval(R) || C.VRM.hasPhys(R))
       continue;
     const TargetRegisterClass *RC = MRI.getRegClassOrNull(R);
     if (!RC || isTileClass(TRI, RC) || C.RCI.getOrder(RC).empty())
@@ -77,6 +82,7 @@ void InterferenceGraph::collectNodes(GraphContext &C) {
 void InterferenceGraph::build(GraphContext &C) {
   Buffers.clear();
   CandRegs.clear();
+  UseInstrs.clear();
   ClassNames.clear();
   NumEdges = 0;
 
@@ -111,7 +117,7 @@ void InterferenceGraph::build(GraphContext &C) {
     // Use points, one per instruction, in program order.
     Uses.clear();
     Seen.clear();
-    for (const MachineInstr &MI : MRI.reg_nodbg_instructions(G.Reg)) {
+    for (MachineInstr &MI : MRI.reg_nodbg_instructions(G.Reg)) {
       if (!Seen.insert(&MI).second)
         continue;
       UsePoint U{&MI, SI.getInstructionIndex(MI), MI.getParent(), false, false};
@@ -125,6 +131,7 @@ void InterferenceGraph::build(GraphContext &C) {
     }
     llvm::sort(Uses, [](const UsePoint &A, const UsePoint &B) { return A.Idx < B.Idx; });
 
+    G.UseBegin = UseInstrs.size();
     int32_t NumUses = 0, NumDefs = 0, LoopDepth = 0;
     float UseFreq = 0;
     float Embedding[EmbeddingDim] = {};
@@ -148,8 +155,10 @@ void InterferenceGraph::build(GraphContext &C) {
                           K + 1 < Uses.size() ? float(U.Idx.getApproxInstrDistance(Uses[K + 1].Idx))
                                               : 0.f);
       Buffers.push<uint8_t>(use_is_def, U.Writes);
-      Buffers.push<uint8_t>(use_split_ok, 0);
+      Buffers.push<uint8_t>(use_split_ok, C.Splits && checkSplitPoint(G.Reg, *U.MI) == R_ok);
+      UseInstrs.push_back(U.MI);
     }
+    G.UseEnd = UseInstrs.size();
 
     float Weight = LI.weight();
     bool Unspillable = !LI.isSpillable() || !std::isfinite(Weight) || Weight >= SpillWeightCap;

@@ -12,6 +12,7 @@
 
 namespace llvm {
 class LiveInterval;
+class MachineInstr;
 class LiveIntervals;
 class LiveRegMatrix;
 class MachineBlockFrequencyInfo;
@@ -27,6 +28,7 @@ struct GraphNode {
   llvm::Register Reg;
   llvm::LiveInterval *LI = nullptr;
   unsigned CandBegin = 0, CandEnd = 0; ///< rows of the candidate table
+  unsigned UseBegin = 0, UseEnd = 0;   ///< rows of the use-point table
 };
 
 struct GraphContext {
@@ -38,17 +40,21 @@ struct GraphContext {
   const llvm::MachineBlockFrequencyInfo &MBFI;
   const llvm::RegisterClassInfo &RCI;
   const class Vocabulary *Vocab; ///< null: embeddings are zeros
+  bool Splits;                   ///< compute split legality of use points
 };
 
 class InterferenceGraph {
 public:
-  /// Collects the virtual registers the policy may assign. Cheap: no features yet.
+  /// Appends the virtual registers the policy may now assign that are not nodes yet (all of
+  /// them on the first call; after a split, the new pieces). Existing nodes keep their index.
+  /// Cheap: no features yet.
   void collectNodes(GraphContext &Ctx);
   /// Computes features, candidates, use points and edges for the collected nodes.
   void build(GraphContext &Ctx);
 
   std::vector<GraphNode> Nodes;
   std::vector<llvm::MCPhysReg> CandRegs; ///< candidate table's registers (for validation)
+  std::vector<llvm::MachineInstr *> UseInstrs; ///< use-point table's instructions (for splits)
   std::vector<std::string> ClassNames;   ///< indexed by node reg_class
   GraphBuffers Buffers;
   int64_t NumEdges = 0;

@@ -7,6 +7,7 @@
 #include "Options.h"
 #include "Records.h"
 #include "Score.h"
+#include "Splitter.h"
 
 #include "llvm/CodeGen/CalcSpillWeights.h"
 #include "llvm/CodeGen/LiveIntervals.h"
@@ -35,9 +36,11 @@ double msSince(std::chrono::steady_clock::time_point T0) {
 /// Applies the policy's decisions to LiveRegMatrix as they arrive, after validating them.
 class Session final : public HostSession {
 public:
-  Session(InterferenceGraph &G, LiveRegMatrix &Matrix, const TargetRegisterInfo &TRI,
-          PendingFunction &P)
-      : G(G), Matrix(Matrix), TRI(TRI), P(P), Assigned(G.Nodes.size(), false) {}
+  Session(InterferenceGraph &G, GraphContext &Ctx, VirtRegAuxInfo &VRAI, PendingFunction &P,
+          int SplitBudget)
+      : G(G), Ctx(Ctx), VRAI(VRAI), Matrix(Ctx.Matrix),
+        TRI(*Ctx.MF.getSubtarget().getRegisterInfo()), P(P), SplitBudget(SplitBudget),
+        Assigned(G.Nodes.size(), false) {}
 
   int assign(int64_t Node, int64_t Reg) override {
     int Code = check(Node, Reg);
@@ -51,10 +54,13 @@ public:
     return Code;
   }
 
-  int split(int64_t, int64_t) override {
-    ++P.Record.Refused[spec::R_split_unsupported];
-    return spec::R_split_unsupported;
+  int split(int64_t Node, int64_t UseIndex) override {
+    int Code = trySplit(Node, UseIndex);
+    ++P.Record.Refused[Code];
+    return Code;
   }
+
+  const GraphBuffers &graph() override { return G.Buffers; }
 
   bool isFree(int64_t Node, int64_t Reg) override { return check(Node, Reg) == spec::R_ok; }
 
@@ -82,6 +88,32 @@ public:
   }
 
 private:
+  int trySplit(int64_t Node, int64_t UseIndex) {
+    if (Node < 0 || Node >= int64_t(G.Nodes.size()))
+      return spec::R_bad_value;
+    if (Assigned[Node])
+      return spec::R_already_assigned;
+    if (P.Record.Split >= SplitBudget)
+      return spec::R_split_budget;
+    GraphNode &N = G.Nodes[Node];
+    if (UseIndex < 0 || UseIndex >= int64_t(N.UseEnd - N.UseBegin))
+      return spec::R_split_point;
+    MachineInstr &UseMI = *G.UseInstrs[N.UseBegin + UseIndex];
+    if (int Code = checkSplitPoint(N.Reg, UseMI))
+      return Code;
+    MachineFunction &MF = Ctx.MF;
+    SmallVector<Register, 4> NewRegs = splitAt(N.Reg, UseMI, Ctx.LIS, Ctx.VRM, MF.getRegInfo(),
+                                               *MF.getSubtarget().getInstrInfo());
+    VRAI.calculateSpillWeightAndHint(*N.LI);
+    for (Register R : NewRegs)
+      VRAI.calculateSpillWeightAndHint(Ctx.LIS.getInterval(R));
+    ++P.Record.Split;
+    G.collectNodes(Ctx);
+    G.build(Ctx);
+    Assigned.resize(G.Nodes.size(), false);
+    return spec::R_ok;
+  }
+
   int check(int64_t Node, int64_t Reg) const {
     if (Node < 0 || Node >= int64_t(G.Nodes.size()) || Reg <= 0 || Reg >= TRI.getNumRegs())
       return spec::R_bad_value;
@@ -97,9 +129,12 @@ private:
   }
 
   InterferenceGraph &G;
+  GraphContext &Ctx;
+  VirtRegAuxInfo &VRAI;
   LiveRegMatrix &Matrix;
   const TargetRegisterInfo &TRI;
   PendingFunction &P;
+  int SplitBudget;
   std::vector<bool> Assigned;
 };
 
@@ -145,7 +180,8 @@ bool MLRAPass::runOnMachineFunction(MachineFunction &MF) {
   auto &MBFI = getAnalysis<MachineBlockFrequencyInfoWrapperPass>().getMBFI();
   RegisterClassInfo RCI;
   RCI.runOnMachineFunction(MF);
-  GraphContext Ctx{MF, LIS, VRM, Matrix, Loops, MBFI, RCI, nullptr};
+  int SplitBudget = int(options::getNumber(options::SplitBudget));
+  GraphContext Ctx{MF, LIS, VRM, Matrix, Loops, MBFI, RCI, nullptr, SplitBudget > 0};
 
   InterferenceGraph G;
   G.collectNodes(Ctx);
@@ -159,12 +195,13 @@ bool MLRAPass::runOnMachineFunction(MachineFunction &MF) {
 
   Ctx.Vocab = Vocabulary::get();
   // Greedy computes the same weights and hints again when it starts; the policy needs them now.
-  VirtRegAuxInfo(MF, LIS, VRM, Loops, MBFI).calculateSpillWeightsAndHints();
+  VirtRegAuxInfo VRAI(MF, LIS, VRM, Loops, MBFI);
+  VRAI.calculateSpillWeightsAndHints();
   G.build(Ctx);
   Rec.Edges = G.NumEdges;
 
   const TargetRegisterInfo &TRI = *MF.getSubtarget().getRegisterInfo();
-  Session S(G, Matrix, TRI, P);
+  Session S(G, Ctx, VRAI, P, SplitBudget);
   PolicyRequest Req;
   Req.Graph = &G.Buffers;
   Req.Host = &S;
@@ -185,6 +222,8 @@ bool MLRAPass::runOnMachineFunction(MachineFunction &MF) {
   } else if (Strict && Rec.refusedTotal()) {
     policyFault(MF, std::to_string(Rec.refusedTotal()) + " decision(s) refused", true);
   }
+  Rec.Nodes = int64_t(G.Nodes.size()); // splits add nodes
+  Rec.Edges = G.NumEdges;
   Rec.AssignedByPolicy = Rec.Kept = int64_t(P.Assignments.size());
   Rec.LeftToGreedy = Rec.Nodes - Rec.AssignedByPolicy;
   Rec.PassMs = msSince(T0);

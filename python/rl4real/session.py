@@ -79,6 +79,8 @@ class Session:
     reg_classes: list[str] = field(default_factory=list)
     reg_names: list[str] = field(default_factory=list)
     config: dict[str, str] = field(default_factory=dict)
+    assigned: dict[int, int] = field(default_factory=dict)  # accepted assignments: node -> reg
+    splits: int = 0  # accepted splits
 
     def assign(self, node, reg) -> Refusal:
         """Assign physical register `reg` (a `graph.cand.reg` value) to `node`."""
@@ -86,15 +88,29 @@ class Session:
             node, reg = _index(node), _index(reg)
         except (TypeError, ValueError, OverflowError):
             return self._refuse_bad_value()
-        return Refusal(self.host.assign(node, reg))
+        r = Refusal(self.host.assign(node, reg))
+        if r == Refusal.ok:
+            self.assigned[node] = reg
+        return r
 
     def split(self, node, use_index) -> Refusal:
-        """Split `node` at its use point `use_index` (not supported yet: always refused)."""
+        """Split `node` at its use point `use_index` (0-based within graph.uses(node)); legal
+        points have graph.use.split_ok set. On success `session.graph` is replaced by the updated
+        graph: existing nodes keep their index (the split node keeps the part before the split
+        point), the new pieces are appended."""
         try:
             node, use_index = _index(node), _index(use_index)
         except (TypeError, ValueError, OverflowError):
             return self._refuse_bad_value()
-        return Refusal(self.host.split(node, use_index))
+        r = Refusal(self.host.split(node, use_index))
+        if r == Refusal.ok:
+            self.splits += 1
+            self.graph = Graph(self.host.arrays())
+        return r
+
+    @property
+    def split_budget_left(self) -> int:
+        return max(0, int(self.config.get("split_budget") or 0) - self.splits)
 
     def is_free(self, node, reg) -> bool:
         """Would `assign(node, reg)` be accepted right now?"""

@@ -13,7 +13,7 @@ from __future__ import annotations
 import sys
 from dataclasses import dataclass
 
-VERSION = 2
+VERSION = 3
 EMBEDDING_DIM = 16  # MIR2Vec vocabulary dimension the node embedding is built from
 
 TABLES = {
@@ -90,7 +90,11 @@ REFUSALS = [
     ("interferes", "register is not free for the node at this moment"),
     ("already_assigned", "node was already assigned"),
     ("closed", "the session is over (function finished or time budget exceeded)"),
-    ("split_unsupported", "live-range splitting is not implemented yet"),
+    ("split_budget", "the function's split budget (option split-budget) is used up"),
+    ("split_point", "no split at this use point: out of range, or the instruction does not read "
+     "the register (a def, a PHI, an undef use)"),
+    ("split_tied", "a tied or early-clobber operand, or a redefinition, at the split point"),
+    ("split_subreg", "a subregister operand between the split point and the end of the piece"),
 ]
 
 

@@ -1,6 +1,7 @@
 """Differential correctness on real programs fetched by package name at test time: Lua 5.4 and its
 official test suite, the sqlite3 shell on a SQL workload, csmith random programs. Each with the
-heuristic policy and the random policy (two seeds), with -verify-machineinstrs."""
+heuristic policy, the random policy (two seeds) and the random-split policy (two seeds, splits at
+random legal points with a high budget), with -verify-machineinstrs."""
 
 import shutil
 import subprocess
@@ -13,21 +14,28 @@ from rl4real import corpus
 
 pytestmark = pytest.mark.slow
 
-CONFIGS = [("heuristic", 0), ("random", 1), ("random", 2)]
+CONFIGS = [("heuristic", 0), ("random", 1), ("random", 2), ("random-split", 1), ("random-split", 2)]
 CONFIG_IDS = [f"{p}-{s}" for p, s in CONFIGS]
 WORKLOAD = Path(__file__).parents[2] / "bench" / "workloads" / "sqlite.sql"
 
 
 def rl_cc(plugin, policy, seed, report):
+    budget = 1000 if policy == "random-split" else 0
     return [CLANG, "-O2", f"-fpass-plugin={plugin}", "-mllvm", "-verify-machineinstrs",
             "-mllvm", f"-rl4real-policy={policy}", "-mllvm", f"-rl4real-seed={seed}",
-            "-mllvm", f"-rl4real-report={report}"]
+            "-mllvm", f"-rl4real-report={report}", "-mllvm", f"-rl4real-split-budget={budget}"]
 
 
 def assigned_share(report) -> float:
+    """Share of live ranges the policy assigned and greedy kept (checks that nothing fell back)."""
     recs = [r for r in read_report(report) if r["fallback"] != "below_min_size"]
     assert recs and not any(r["fallback"] for r in recs), [r["fallback"] for r in recs if r["fallback"]]
     return sum(r["assigned"] for r in recs) / sum(r["nodes"] for r in recs)
+
+
+def check_splits(report, policy):
+    splits = sum(r["split"] for r in read_report(report))
+    assert (splits > 0) == (policy == "random-split"), splits
 
 
 @pytest.mark.parametrize("policy,seed", CONFIGS, ids=CONFIG_IDS)
@@ -40,6 +48,7 @@ def test_lua_passes_its_own_test_suite(plugin, tmp_path, policy, seed):
                        text=True, timeout=600)
     assert r.returncode == 0 and "final OK" in r.stdout, r.stdout[-2000:] + r.stderr[-2000:]
     assert assigned_share(report) > 0.3
+    check_splits(report, policy)
 
 
 @pytest.fixture(scope="module")
@@ -65,6 +74,7 @@ def test_sqlite_shell_matches_stock(plugin, tmp_path, sqlite_reference, policy, 
     shell = corpus.build_sqlite_shell(rl_cc(plugin, policy, seed, report), tmp_path / "sqlite3", tmp_path)
     assert run_workload(shell, tmp_path) == sqlite_reference
     assert assigned_share(report) > 0.3
+    check_splits(report, policy)
 
 
 CSMITH_PROGRAMS = 30
@@ -107,3 +117,4 @@ def test_csmith_checksums_match_stock(plugin, tmp_path, csmith_programs, policy,
     assert mismatches == []
     assert len(csmith_programs) == CSMITH_PROGRAMS
     assert assigned_share(report) > 0.3
+    check_splits(report, policy)

@@ -74,7 +74,7 @@ class FakeHost:
         return self._check(node, reg) == Refusal.ok
 
     def split(self, node, use):
-        return int(Refusal.split_unsupported)
+        return int(Refusal.split_point)
 
     def close(self):
         self.open = False
@@ -127,7 +127,7 @@ def test_session_refuses_non_integer_values():
     assert s.assign("x", 10) == Refusal.bad_value
     assert s.assign(True, 10) == Refusal.bad_value
     assert s.assign(np.int64(0), np.float32(10.0)) == Refusal.ok
-    assert s.split(0, 0) == Refusal.split_unsupported
+    assert s.split(0, 0) == Refusal.split_point
 
 
 def test_load_user_policies(tmp_path):

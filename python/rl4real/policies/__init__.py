@@ -7,7 +7,7 @@ import importlib.util
 import zlib
 from pathlib import Path
 
-BUILTIN = ("heuristic", "random", "hierarchical")
+BUILTIN = ("heuristic", "random", "random-split", "hierarchical")
 
 
 class PolicyLoadError(RuntimeError):
@@ -25,9 +25,10 @@ def load_policy(name: str, config: dict[str, str] | None = None):
     if name == "heuristic":
         from .heuristic import HeuristicPolicy
         return HeuristicPolicy()
-    if name == "random":
+    if name in ("random", "random-split"):
         from .random_legal import RandomPolicy
-        return RandomPolicy(seed=int(config.get("seed") or 0))
+        return RandomPolicy(seed=int(config.get("seed") or 0),
+                            split_probability=0.5 if name == "random-split" else 0.0)
     if name == "hierarchical":
         from .hierarchical import HierarchicalPolicy
         return HierarchicalPolicy(backend=config.get("backend") or "onnxruntime",

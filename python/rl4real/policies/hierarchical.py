@@ -43,38 +43,44 @@ class HierarchicalPolicy:
             session.count_decisions(self.decisions)
 
     def _allocate(self, session) -> None:
+        visited = np.zeros(session.graph.num_nodes, dtype=bool)
+        while not visited.all():
+            visited = self._round(session, visited)
+
+    def _round(self, session, visited: np.ndarray) -> np.ndarray:
+        """Visits the unvisited nodes in select_node's order; returns early (with the grown visited
+        mask) after an accepted split, so the next round encodes the changed graph."""
         g = session.graph
         n = g.num_nodes
-        if n == 0:
-            return
         node_x = io.node_features(g)
         cand_x = io.cand_features(g)
         h = self.run("encoder", node_x, io.edges(g))[0]
-        visited = np.zeros(n, dtype=bool)
         logits = self.run("select_node", h, node_x, ~visited)[0].astype(np.float64)
         order = np.lexsort((np.arange(n), -np.round(logits, 4)))  # masked argmax, step by step
-        for node in order.tolist():
+        for node in order[~visited[order]].tolist():
             self.decisions += 1  # a select_node step (its logits were evaluated once, above)
             if self.recorder:
                 self.recorder("select_node", (h, node_x, ~visited), logits, node)
             visited[node] = True
             cands = g.candidates(node)
             free = session.free_candidates(node)
-            can_split = bool(g.use.split_ok[g.uses(node)].any())
+            split_ok = g.use.split_ok[g.uses(node)].astype(bool)
+            can_split = bool(split_ok.any()) and session.split_budget_left > 0
             task = io.TASK_COLOR  # forced when no split is legal: no decision, no model call
             if can_split:
                 task = self._act("select_task", h[node],
                                  io.task_features(node_x[node], int(free.sum()), can_split),
                                  np.array([True, can_split]))
             if task == io.TASK_SPLIT:
-                use_x = io.use_features(g, node)
-                use = self._act("split_node", h[node], use_x, g.use.split_ok[g.uses(node)].astype(bool))
-                # Refused until live-range splitting lands (no use point is split_ok yet); then
-                # the node is coloured instead.
+                use = self._act("split_node", h[node], io.use_features(g, node), split_ok)
                 if session.split(node, use) == Refusal.ok:
-                    continue
+                    grown = np.zeros(session.graph.num_nodes, dtype=bool)
+                    grown[:n] = visited
+                    grown[node] = False  # the part before the split point is a node again
+                    return grown
             if not free.any():
                 continue  # nothing legal: greedy allocates it
             choice = self._act("color_node", h[node], cand_x[cands], np.append(free, True))
             if choice < len(free):
                 session.assign(node, g.cand.reg[cands.start + choice])
+        return visited
