@@ -205,7 +205,8 @@ bool MLRAPass::runOnMachineFunction(MachineFunction &MF) {
   PolicyRequest Req;
   Req.Graph = &G.Buffers;
   Req.Host = &S;
-  Req.Meta = {{"function", Rec.Function}, {"file", Rec.File}, {"target", Rec.Target}};
+  Req.Meta = {{"function", Rec.Function}, {"file", Rec.File}, {"target", Rec.Target},
+              {"spec_version", std::to_string(spec::Version)}};
   Req.RegClasses = G.ClassNames;
   Req.RegNames.reserve(TRI.getNumRegs());
   for (unsigned R = 0; R < TRI.getNumRegs(); ++R)

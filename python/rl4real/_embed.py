@@ -12,6 +12,7 @@ import os
 import sys
 import threading
 
+from . import spec
 from .policies import load_policy
 from .session import Graph, Session
 
@@ -25,6 +26,10 @@ class PolicyTimeout(Exception):
 
 
 def allocate(host, arrays, meta, reg_classes, reg_names, config) -> str | None:
+    if meta.get("spec_version") != str(spec.VERSION):
+        return (f"the plugin was built for feature spec version {meta.get('spec_version')} but the "
+                f"rl4real package in this Python has version {spec.VERSION}: reinstall "
+                "(pip install .) so that both come from one checkout")
     policy = _policy(config)
     if isinstance(policy, str):
         return policy

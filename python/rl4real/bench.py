@@ -56,7 +56,15 @@ class Config:
 
     @classmethod
     def parse(cls, spec: str, backend: str = "", model_dir: str = "") -> "Config":
-        """greedy | basic | pbqp | rl4real[:POLICY] (POLICY as for RL4REAL_POLICY)."""
+        """greedy | basic | pbqp | rl4real[:POLICY][/OPTION=VALUE...] (POLICY as for
+        RL4REAL_POLICY; each OPTION=VALUE sets RL4REAL_<OPTION>, e.g. rl4real/split-budget=16)."""
+        spec, *settings = spec.split("/")
+        extra = {}
+        for s in settings:
+            key, eq, value = s.partition("=")
+            if not eq:
+                raise ValueError(f"bad setting {s!r} in configuration: use OPTION=VALUE")
+            extra["RL4REAL_" + key.upper().replace("-", "_")] = value
         if spec in ("greedy", "basic", "pbqp"):
             return cls(spec, ["-mllvm", f"-regalloc={spec}"] if spec != "greedy" else [],
                        {"RL4REAL_ENABLE": "0"})
@@ -68,7 +76,7 @@ class Config:
             env["RL4REAL_BACKEND"] = backend
         if model_dir:
             env["RL4REAL_MODEL_DIR"] = model_dir
-        return cls(spec, [], env)
+        return cls("/".join([spec, *settings]), [], {**env, **extra})
 
 
 def load_corpus(path: Path) -> list[Program]:
@@ -155,7 +163,7 @@ class Bench:
                         self._link(p, c, prepared[p.name])
 
     def _obj_dir(self, p: Program, c: Config) -> Path:
-        d = self.work / p.name / c.name.replace(":", "_").replace("/", "_")
+        d = self.work / p.name / "".join(ch if ch.isalnum() or ch in "-_." else "_" for ch in c.name)
         d.mkdir(parents=True, exist_ok=True)
         return d
 
@@ -248,6 +256,9 @@ class Bench:
                     r["assigned_share"] = sum(rec["assigned"] for rec in rl) / max(nodes, 1)
                     r["policy_fallbacks"] = sum(1 for rec in rl if rec["fallback"]
                                                 and rec["fallback"] != "below_min_size")
+                    r["splits"] = sum(rec["split"] for rec in rl)
+                    r["split_refusals"] = sum(n for rec in rl for k, n in rec["refusals"].items()
+                                              if k.startswith("split"))
                 per_rep: dict[int, list] = {}
                 for m in r["compile"]:
                     per_rep.setdefault(m["rep"], []).append(m)

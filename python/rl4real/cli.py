@@ -19,7 +19,8 @@ def main(argv: list[str] | None = None) -> int:
     p = sub.add_parser("bench", help="compare allocators on a corpus of real programs (ratios to greedy)")
     p.add_argument("--corpus", default=None, help="corpus file (default: bench/corpus.toml)")
     p.add_argument("--configs", default="greedy,basic,pbqp,rl4real",
-                   help="comma-separated: greedy, basic, pbqp, rl4real[:POLICY] (default: %(default)s)")
+                   help="comma-separated: greedy, basic, pbqp, rl4real[:POLICY][/OPTION=VALUE...] "
+                   "(default: %(default)s)")
     p.add_argument("--programs", help="comma-separated program names (default: all)")
     p.add_argument("--quick", action="store_true", help="CI-sized: the corpus's quick programs, 1 repeat")
     p.add_argument("--repeat", type=int, help="compile repeats for timing (default 3; 1 with --quick)")
