@@ -30,14 +30,19 @@ def decisions(backend, g, rng):
     mask[rng.integers(g.num_nodes)] = True
     acts = [backends.choose(backend.run("select_node", h, node_x, mask)[0])]
     cand_x = io.cand_features(g)
+    n_cands = len(cand_x)
     for node in rng.choice(g.num_nodes, min(g.num_nodes, 5), replace=False).tolist():
         free = g.cand.free[g.candidates(node)].astype(bool)
         split_ok = g.use.split_ok[g.uses(node)].astype(bool)
         acts.append(backends.choose(backend.run(
             "select_task", h[node], io.task_features(node_x[node], int(free.sum()), split_ok.any()),
             np.array([True, split_ok.any()]))[0]))
-        acts.append(backends.choose(backend.run(
-            "color_node", h[node], cand_x[g.candidates(node)], np.append(free, True))[0]))
+        s = g.candidates(node)
+        color_mask = np.zeros(n_cands + g.num_nodes, bool)
+        color_mask[s] = free
+        color_mask[n_cands + node] = True
+        logits = backend.run("color_node", h, g.cand.node.astype(np.int64), cand_x, color_mask)[0]
+        acts.append(backends.choose(np.append(logits[s], logits[n_cands + node])))
         acts.append(backends.choose(backend.run(
             "split_node", h[node], io.use_features(g, node), split_ok | ~split_ok.any())[0]))
     return acts, h
@@ -71,11 +76,11 @@ def test_masked_actions_are_never_chosen(both):
             mask[keep] = True
             logits = backend.run("select_node", h, node_x, mask)[0]
             assert backends.choose(logits) == keep and (logits[~mask] == io.MASKED).all()
-        k = len(g.cand.reg[g.candidates(3)])
-        mask = np.zeros(k + 1, bool)
-        mask[-1] = True  # only "leave to greedy"
-        cand_x = io.cand_features(g)[g.candidates(3)]
-        assert backends.choose(backend.run("color_node", h[3], cand_x, mask)[0]) == k
+        cand_x = io.cand_features(g)
+        mask = np.zeros(len(cand_x) + 40, bool)
+        mask[len(cand_x) + 3] = True  # only "leave node 3 to greedy"
+        logits = backend.run("color_node", h, g.cand.node.astype(np.int64), cand_x, mask)[0]
+        assert backends.choose(logits) == len(cand_x) + 3 and (logits[~mask] == io.MASKED).all()
 
 
 def test_models_are_pure_functions(both):
@@ -100,7 +105,7 @@ def test_export_round_trips(tmp_path, both):
             assert decisions(reloaded, g, np.random.default_rng(i))[0] == \
                 decisions(both[0], g, np.random.default_rng(i))[0]
     manifest = json.loads((out / store.MANIFEST).read_text())
-    assert manifest["models"]["color_node"]["inputs"][1] == ["cand_x", "float32", ["candidates", len(io.CAND_FEATURES)]]
+    assert manifest["models"]["color_node"]["inputs"][2] == ["cand_x", "float32", ["candidates", len(io.CAND_FEATURES)]]
 
 
 def test_mismatched_manifest_says_what_differs(tmp_path):

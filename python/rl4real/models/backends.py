@@ -29,7 +29,7 @@ def load(name: str, model_dir: str | Path | None = None):
 def choose(logits: np.ndarray) -> int:
     """The action: argmax of the logits rounded to 1e-4 (so float noise between backends does not
     flip near-ties), lowest index among ties."""
-    return int(np.argmax(np.round(logits.astype(np.float64), 4)))
+    return int(np.argmax(np.round(np.asarray(logits, dtype=np.float64), 4)))
 
 
 class TorchBackend:

@@ -42,6 +42,10 @@ def clone(graphs: list, out: Path, epochs: int = 3, seed: int = 0, log=sys.stder
             order = np.lexsort((np.arange(n), -g.node.spill_weight))
             loss = _order_loss(logits, torch.from_numpy(order))
             cand_x = io.cand_features(g)
+            n_cands = len(cand_x)
+            color_logits, _ = modules["color_node"](
+                h, torch.from_numpy(g.cand.node.astype(np.int64)), torch.from_numpy(cand_x),
+                torch.ones(n_cands + n, dtype=torch.bool))
             picks = rng.sample(range(n), min(n, 16))
             for node in picks:
                 free = g.cand.free[g.candidates(node)].astype(bool)
@@ -49,8 +53,10 @@ def clone(graphs: list, out: Path, epochs: int = 3, seed: int = 0, log=sys.stder
                 t_logits, _ = modules["select_task"](h[node], task_x, torch.ones(2, dtype=torch.bool))
                 loss = loss + ce(t_logits.unsqueeze(0), torch.tensor([io.TASK_COLOR])) / len(picks)
                 if free.any():
-                    mask = torch.from_numpy(np.append(free, True))
-                    c_logits, _ = modules["color_node"](h[node], torch.from_numpy(cand_x[g.candidates(node)]), mask)
+                    s = g.candidates(node)
+                    rows = torch.from_numpy(np.append(np.arange(s.start, s.stop), n_cands + node))
+                    c_logits = torch.where(torch.from_numpy(np.append(free, True)), color_logits[rows],
+                                           torch.tensor(io.MASKED))
                     target = int(np.flatnonzero(free)[0])
                     loss = loss + ce(c_logits.unsqueeze(0), torch.tensor([target])) / len(picks)
             opt.zero_grad()

@@ -9,7 +9,7 @@ import torch
 
 from . import io, nets, store
 
-SAMPLE_SIZES = {"nodes": 5, "edges": 4, "candidates": 3, "candidates_plus_leave": 4, "uses": 3}
+SAMPLE_SIZES = {"nodes": 5, "edges": 4, "candidates": 3, "candidates_plus_nodes": 8, "uses": 3}
 
 
 def _sample(t: io.Tensor) -> torch.Tensor:

@@ -10,7 +10,7 @@ import numpy as np
 
 from .. import spec
 
-MODEL_VERSION = 2
+MODEL_VERSION = 3
 HIDDEN = 32
 
 NODE_FEATURES = ["log_spill_weight", "unspillable", "log_size", "log_segments", "log_uses",
@@ -41,10 +41,13 @@ MODELS: dict[str, tuple[list[Tensor], list[Tensor]]] = {
                      Tensor("task_x", "float32", (len(TASK_FEATURES),)),
                      Tensor("mask", "bool", (2,))],
                     [Tensor("logits", "float32", (2,)), Tensor("value", "float32", ())]),
-    "color_node": ([Tensor("h_node", "float32", (HIDDEN,)),
+    # All candidates of all nodes at once: logits[c] scores candidate row c, logits[C + n] is
+    # "leave node n to greedy". A decision for node n takes its candidates' rows and C + n.
+    "color_node": ([Tensor("h", "float32", ("nodes", HIDDEN)),
+                    Tensor("cand_node", "int64", ("candidates",)),
                     Tensor("cand_x", "float32", ("candidates", len(CAND_FEATURES))),
-                    Tensor("mask", "bool", ("candidates_plus_leave",))],
-                   [Tensor("logits", "float32", ("candidates_plus_leave",)),
+                    Tensor("mask", "bool", ("candidates_plus_nodes",))],
+                   [Tensor("logits", "float32", ("candidates_plus_nodes",)),
                     Tensor("value", "float32", ())]),
     "split_node": ([Tensor("h_node", "float32", (HIDDEN,)),
                     Tensor("use_x", "float32", ("uses", len(USE_FEATURES))),

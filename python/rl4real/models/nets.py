@@ -69,7 +69,9 @@ class SelectTask(nn.Module):
 
 
 class ColorNode(nn.Module):
-    """Scores the node's candidate registers, plus a last entry: leave the node to greedy."""
+    """Scores every candidate register of every node, then one "leave to greedy" entry per node.
+    A candidate's score depends on its node and its own features only, so all of a function's
+    colour decisions read one evaluation; each decision masks the candidates not free then."""
 
     def __init__(self):
         super().__init__()
@@ -77,11 +79,10 @@ class ColorNode(nn.Module):
         self.leave = nn.Linear(H, 1)
         self.value = nn.Linear(H, 1)
 
-    def forward(self, h_node, cand_x, mask):
-        k = cand_x.shape[0]
-        x = torch.cat([h_node.unsqueeze(0).expand(k, H), cand_x], 1)
-        logits = torch.cat([self.score(x).squeeze(1), self.leave(h_node)])
-        return _masked(logits, mask), self.value(h_node).squeeze(0)
+    def forward(self, h, cand_node, cand_x, mask):
+        x = torch.cat([h[cand_node], cand_x], 1)
+        logits = torch.cat([self.score(x).squeeze(1), self.leave(h).squeeze(1)])
+        return _masked(logits, mask), self.value(h.mean(0)).squeeze(0)
 
 
 class SplitNode(nn.Module):

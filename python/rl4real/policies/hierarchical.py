@@ -35,6 +35,18 @@ class HierarchicalPolicy:
             self.recorder(agent, inputs, logits, action)
         return action
 
+    def _choose_colour(self, inputs, logits, start, stop, leave_row, free) -> int:
+        """One colour decision from the batched color_node output: the node's candidate rows
+        (masked as the model masks, io.MASKED where not free) and its leave row, then choose()."""
+        self.decisions += 1
+        sub = np.empty(stop - start + 1, dtype=np.float32)
+        sub[:-1] = np.where(free, logits[start:stop], io.MASKED)
+        sub[-1] = logits[leave_row]
+        action = backends.choose(sub)
+        if self.recorder:
+            self.recorder("color_node", (inputs, start, stop, leave_row, free), sub, action)
+        return action
+
     def allocate(self, session) -> None:
         self.decisions = 0
         try:
@@ -55,17 +67,23 @@ class HierarchicalPolicy:
         node_x = io.node_features(g)
         cand_x = io.cand_features(g)
         h = self.run("encoder", node_x, io.edges(g))[0]
+        cand_node = g.cand.node.astype(np.int64)
+        n_cands = len(cand_node)
+        color_inputs = (h, cand_node, cand_x, np.ones(n_cands + n, dtype=bool))
+        color_logits = self.run("color_node", *color_inputs)[0]  # every colour decision reads it
         logits = self.run("select_node", h, node_x, ~visited)[0].astype(np.float64)
         order = np.lexsort((np.arange(n), -np.round(logits, 4)))  # masked argmax, step by step
+        cand_off = g.cand_offsets.tolist()
+        splitting = session.split_budget_left > 0
         for node in order[~visited[order]].tolist():
             self.decisions += 1  # a select_node step (its logits were evaluated once, above)
             if self.recorder:
                 self.recorder("select_node", (h, node_x, ~visited), logits, node)
             visited[node] = True
-            cands = g.candidates(node)
+            start, stop = cand_off[node], cand_off[node + 1]
             free = session.free_candidates(node)
-            split_ok = g.use.split_ok[g.uses(node)].astype(bool)
-            can_split = bool(split_ok.any()) and session.split_budget_left > 0
+            split_ok = g.use.split_ok[g.uses(node)].astype(bool) if splitting else None
+            can_split = splitting and bool(split_ok.any())
             task = io.TASK_COLOR  # forced when no split is legal: no decision, no model call
             if can_split:
                 task = self._act("select_task", h[node],
@@ -80,7 +98,7 @@ class HierarchicalPolicy:
                     return grown
             if not free.any():
                 continue  # nothing legal: greedy allocates it
-            choice = self._act("color_node", h[node], cand_x[cands], np.append(free, True))
+            choice = self._choose_colour(color_inputs, color_logits, start, stop, n_cands + node, free)
             if choice < len(free):
-                session.assign(node, g.cand.reg[cands.start + choice])
+                session.assign(node, g.cand.reg[start + choice])
         return visited
