@@ -16,8 +16,10 @@ import tempfile
 import time
 from pathlib import Path
 
-from rl4real import corpus
+from rl4real import bench
 from rl4real.paths import plugin_path
+
+CORPUS = Path(__file__).parent / "corpus.toml"
 
 
 def percentile(values, q):
@@ -34,9 +36,10 @@ def main() -> int:
     args = ap.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         work = Path(tmp)
-        sqlite_c, _ = corpus.sqlite_sources(work)
-        base = ["clang-22", "-O2", "-w", "-DSQLITE_THREADSAFE=0", "-DSQLITE_OMIT_LOAD_EXTENSION",
-                "-c", str(sqlite_c), "-o", str(work / "s.o")]
+        (program,) = [p for p in bench.load_corpus(CORPUS) if p.name == "sqlite3"]
+        paths = bench.Bench.prepare_paths(CORPUS.parent.resolve(), program, work)
+        sqlite_c = bench.expand(program.sources, **paths)[0]  # the amalgamation
+        base = bench.compile_command(program, paths, ["clang-22", "-O2"], sqlite_c, work / "s.o")
         plugin = ["-fpass-plugin=" + str(plugin_path()), "-mllvm", f"-rl4real-policy={args.policy}",
                   "-mllvm", f"-rl4real-backend={args.backend}"]
         walls = {"stock": [], "policy": []}

@@ -130,7 +130,6 @@ std::string loadVocabulary(const std::string &Path, Vocabulary &V) {
       (*Map)[Key.str()] = std::move(Vec);
     }
   }
-  V.Dim = spec::EmbeddingDim;
   return "";
 }
 

@@ -24,10 +24,8 @@ public:
   /// embeddings are off or the file cannot be used (then one warning is printed per process).
   static const Vocabulary *get();
 
-  /// Adds MI's embedding to Acc (Dim floats).
+  /// Adds MI's embedding to Acc (spec::EmbeddingDim floats).
   void addInstruction(const llvm::MachineInstr &MI, float *Acc) const;
-
-  unsigned Dim = 0;
 
 private:
   llvm::StringMap<std::vector<float>> Opcodes, Common, Phys, Virt;

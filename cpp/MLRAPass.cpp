@@ -198,7 +198,6 @@ bool MLRAPass::runOnMachineFunction(MachineFunction &MF) {
   VirtRegAuxInfo VRAI(MF, LIS, VRM, Loops, MBFI);
   VRAI.calculateSpillWeightsAndHints();
   G.build(Ctx);
-  Rec.Edges = G.NumEdges;
 
   const TargetRegisterInfo &TRI = *MF.getSubtarget().getRegisterInfo();
   Session S(G, Ctx, VRAI, P, SplitBudget);

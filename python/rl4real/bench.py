@@ -84,13 +84,34 @@ def load_corpus(path: Path) -> list[Program]:
         return [Program(**p) for p in tomllib.load(f)["program"]]
 
 
+def compile_command(p: Program, paths: dict, cc: list[str], src: str, obj: Path) -> list[str]:
+    """The clang command for one source of p (cc: compiler and its options)."""
+    return [*cc, *expand(p.cflags, **paths), "-w", "-c", src, "-o", str(obj)]
+
+
+def link(p: Program, objs: list[Path], exe: Path) -> Path:
+    corpus.run_checked([CLANG, *map(str, objs), "-o", str(exe), *p.libs])
+    return exe
+
+
+def build(corpus_path: Path, name: str, cc: list[str], work: Path) -> Path:
+    """Builds program `name` of the corpus with the compiler command cc into work/; returns it."""
+    (p,) = [q for q in load_corpus(corpus_path) if q.name == name]
+    paths = Bench.prepare_paths(corpus_path.parent.resolve(), p, work)
+    objs = []
+    for i, src in enumerate(expand(p.sources, **paths)):
+        objs.append(work / f"{name}.{i}.o")
+        corpus.run_checked(compile_command(p, paths, cc, src, objs[-1]))
+    return link(p, objs, work / name)
+
+
 def corpus_compiles(corpus_path: Path) -> list[list[str]]:
     """Every source of the corpus with its flags (fetching sdists), as clang arguments."""
     out = []
     for p in load_corpus(corpus_path):
         paths = Bench.prepare_paths(corpus_path.parent.resolve(), p, corpus.cache_dir() / "prepared" / p.name)
-        for src in _expand(p.sources, **paths):
-            out.append([*_expand(p.cflags, **paths), src])
+        for src in expand(p.sources, **paths):
+            out.append([*expand(p.cflags, **paths), src])
     return out
 
 
@@ -116,7 +137,7 @@ class Progress:
         sys.stderr.flush()
 
 
-def _expand(items: list[str], **paths) -> list[str]:
+def expand(items: list[str], **paths) -> list[str]:
     return [s.format(**{k: str(v) for k, v in paths.items()}) for s in items]
 
 
@@ -153,7 +174,7 @@ class Bench:
         for rep in range(self.repeats):
             for p in self.programs:
                 paths = prepared[p.name]
-                for i, src in enumerate(_expand(p.sources, **paths)):
+                for i, src in enumerate(expand(p.sources, **paths)):
                     for c in self.configs:  # interleaved: A B A B ...
                         self._compile_one(p, c, paths, rep, i, src)
                         progress.step(f"compile {p.name} [{c.name}] #{rep + 1}")
@@ -174,8 +195,8 @@ class Bench:
             report.unlink(missing_ok=True)
         env = dict(os.environ, **c.env)
         env["RL4REAL_REPORT"] = str(report) if rep == 0 else ""
-        cmd = [CLANG, "-O2", f"-fpass-plugin={self.plugin}", *c.flags, *_expand(p.cflags, **paths),
-               "-w", "-c", src, "-o", str(d / f"{index}.o")]
+        cmd = compile_command(p, paths, [CLANG, "-O2", f"-fpass-plugin={self.plugin}", *c.flags],
+                              src, d / f"{index}.o")
         t0 = time.perf_counter()
         proc = subprocess.Popen(cmd, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
         _, status, ru = os.wait4(proc.pid, 0)
@@ -193,8 +214,7 @@ class Bench:
 
     def _link(self, p, c, paths) -> None:
         d = self._obj_dir(p, c)
-        objs = sorted(str(o) for o in d.glob("*.o"))
-        corpus.run_checked([CLANG, *objs, "-o", str(d / p.name), *p.libs])
+        link(p, sorted(d.glob("*.o")), d / p.name)
 
     # -- running
     def run_all(self, progress: Progress) -> None:
@@ -215,17 +235,17 @@ class Bench:
                 progress.step(f"run {p.name} [{c.name}]")
 
     def _cmd(self, p, exe, paths) -> list[str]:
-        return _expand(p.run, exe=exe, **paths)
+        return expand(p.run, exe=exe, **paths)
 
     def _run(self, p, exe, paths) -> str:
-        stdin = open(_expand([p.stdin], **paths)[0], "rb") if p.stdin else subprocess.DEVNULL
+        stdin = open(expand([p.stdin], **paths)[0], "rb") if p.stdin else subprocess.DEVNULL
         with tempfile.TemporaryDirectory() as cwd:
             r = subprocess.run(self._cmd(p, exe, paths), stdin=stdin, capture_output=True, cwd=cwd,
                                timeout=600)
         return f"exit {r.returncode}\n" + r.stdout.decode(errors="replace")
 
     def _callgrind(self, p, exe, paths) -> dict:
-        stdin = open(_expand([p.stdin], **paths)[0], "rb") if p.stdin else subprocess.DEVNULL
+        stdin = open(expand([p.stdin], **paths)[0], "rb") if p.stdin else subprocess.DEVNULL
         with tempfile.TemporaryDirectory() as cwd:
             outfile = Path(cwd) / "callgrind.out"
             subprocess.run(["valgrind", "--tool=callgrind", "--cache-sim=yes",

@@ -1,5 +1,6 @@
 """Real C programs from PyPI source distributions, fetched by name at run time and cached outside
-git (RL4REAL_CACHE, default ~/.cache/rl4real), with recipes to build and run them."""
+git (RL4REAL_CACHE, default ~/.cache/rl4real). How each is built and run is declared once, in
+bench/corpus.toml (rl4real.bench builds from it)."""
 
 from __future__ import annotations
 
@@ -13,7 +14,6 @@ from pathlib import Path
 
 LUA = ("lupa", "2.8")
 SQLITE = ("sqlean-py", "3.50.4.5")
-ZSTD = ("zstandard", "0.25.0")
 
 
 def cache_dir() -> Path:
@@ -63,31 +63,9 @@ def sqlite_sources(workdir: Path) -> tuple[Path, Path]:
     return out, src / "shell.c"
 
 
-def zstd_source() -> Path:
-    return sdist_root(*ZSTD) / "zstd" / "zstd.c"
-
-
 def run_checked(cmd: list[str], **kw) -> subprocess.CompletedProcess:
     """subprocess.run that raises with the command's stderr in the message."""
     r = subprocess.run(cmd, capture_output=True, text=True, **kw)
     if r.returncode != 0:
         raise RuntimeError(f"command failed ({r.returncode}): {' '.join(cmd)}\n{r.stderr[-4000:]}")
     return r
-
-
-def build_lua(cc: list[str], out: Path) -> Path:
-    """The Lua 5.4 interpreter built with the compiler command `cc` (e.g. clang-22 -O2 ...)."""
-    d = lua_dir()
-    run_checked(cc + ["-DLUA_USE_LINUX", "-o", str(out), str(d / "onelua.c"), "-lm", "-ldl"])
-    return out
-
-
-def build_sqlite_shell(cc: list[str], out: Path, workdir: Path) -> Path:
-    """The sqlite3 shell; sqlite3.c is compiled with `cc`, shell.c too."""
-    sqlite_c, shell_c = sqlite_sources(workdir)
-    obj = workdir / (out.name + ".sqlite3.o")
-    flags = ["-DSQLITE_THREADSAFE=0", "-DSQLITE_OMIT_LOAD_EXTENSION", "-DSQLITE_ENABLE_FTS5",
-             f"-I{workdir}"]
-    run_checked(cc + flags + ["-c", str(sqlite_c), "-o", str(obj)])
-    run_checked(cc + flags + ["-o", str(out), str(shell_c), str(obj), "-lm"])
-    return out

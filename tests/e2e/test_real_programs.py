@@ -10,13 +10,14 @@ from pathlib import Path
 import pytest
 
 from conftest import CLANG, read_report
-from rl4real import corpus
+from rl4real import bench, corpus
 
 pytestmark = pytest.mark.slow
 
 CONFIGS = [("heuristic", 0), ("random", 1), ("random", 2), ("random-split", 1), ("random-split", 2)]
 CONFIG_IDS = [f"{p}-{s}" for p, s in CONFIGS]
-WORKLOAD = Path(__file__).parents[2] / "bench" / "workloads" / "sqlite.sql"
+CORPUS = Path(__file__).parents[2] / "bench" / "corpus.toml"  # how Lua and sqlite3 are built
+WORKLOAD = CORPUS.parent / "workloads" / "sqlite.sql"
 
 
 def rl_cc(plugin, policy, seed, report):
@@ -41,7 +42,7 @@ def check_splits(report, policy):
 @pytest.mark.parametrize("policy,seed", CONFIGS, ids=CONFIG_IDS)
 def test_lua_passes_its_own_test_suite(plugin, tmp_path, policy, seed):
     report = tmp_path / "r.jsonl"
-    lua = corpus.build_lua(rl_cc(plugin, policy, seed, report), tmp_path / "lua")
+    lua = bench.build(CORPUS, "lua", rl_cc(plugin, policy, seed, report), tmp_path)
     testes = tmp_path / "testes"
     shutil.copytree(corpus.lua_dir() / "testes", testes)
     r = subprocess.run([str(lua), "-e_U=true", "all.lua"], cwd=testes, capture_output=True,
@@ -54,7 +55,7 @@ def test_lua_passes_its_own_test_suite(plugin, tmp_path, policy, seed):
 @pytest.fixture(scope="module")
 def sqlite_reference(tmp_path_factory):
     d = tmp_path_factory.mktemp("sqlite-stock")
-    shell = corpus.build_sqlite_shell([CLANG, "-O2"], d / "sqlite3", d)
+    shell = bench.build(CORPUS, "sqlite3", [CLANG, "-O2"], d)
     return run_workload(shell, d)
 
 
@@ -71,7 +72,7 @@ def run_workload(shell, d) -> bytes:
 def test_sqlite_shell_matches_stock(plugin, tmp_path, sqlite_reference, policy, seed):
     assert b"integrity_check" in sqlite_reference and len(sqlite_reference) > 2000
     report = tmp_path / "r.jsonl"
-    shell = corpus.build_sqlite_shell(rl_cc(plugin, policy, seed, report), tmp_path / "sqlite3", tmp_path)
+    shell = bench.build(CORPUS, "sqlite3", rl_cc(plugin, policy, seed, report), tmp_path)
     assert run_workload(shell, tmp_path) == sqlite_reference
     assert assigned_share(report) > 0.3
     check_splits(report, policy)

@@ -99,17 +99,6 @@ class SplitNode(nn.Module):
         return _masked(self.score(x).squeeze(1), mask), self.value(h_node).squeeze(0)
 
 
-class EncoderOnly(nn.Module):
-    """Wraps the encoder so every exported model returns a tuple."""
-
-    def __init__(self, encoder: Encoder):
-        super().__init__()
-        self.encoder = encoder
-
-    def forward(self, node_x, edges):
-        return (self.encoder(node_x, edges),)
-
-
 def build() -> dict[str, nn.Module]:
     return {"encoder": Encoder(), "select_node": SelectNode(), "select_task": SelectTask(),
             "color_node": ColorNode(), "split_node": SplitNode()}
