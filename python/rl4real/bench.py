@@ -46,6 +46,7 @@ class Program:
     libs: list[str] = field(default_factory=list)
     stdin: str = ""
     quick: bool = False
+    split: str = ""  # "train": rl4real train learns on its sources; "validation": never trained on
 
 
 @dataclass
@@ -103,6 +104,16 @@ def build(corpus_path: Path, name: str, cc: list[str], work: Path) -> Path:
         objs.append(work / f"{name}.{i}.o")
         corpus.run_checked(compile_command(p, paths, cc, src, objs[-1]))
     return link(p, objs, work / name)
+
+
+def run_program(p: Program, exe: Path, paths: dict, timeout: float = 600) -> str:
+    """Runs a built program on its workload (in a fresh folder); its exit status and stdout, the
+    text that is compared between builds."""
+    stdin = open(expand([p.stdin], **paths)[0], "rb") if p.stdin else subprocess.DEVNULL
+    with tempfile.TemporaryDirectory() as cwd:
+        r = subprocess.run(expand(p.run, exe=exe, **paths), stdin=stdin, capture_output=True,
+                           cwd=cwd, timeout=timeout)
+    return f"exit {r.returncode}\n" + r.stdout.decode(errors="replace")
 
 
 def corpus_compiles(corpus_path: Path) -> list[list[str]]:
@@ -238,11 +249,7 @@ class Bench:
         return expand(p.run, exe=exe, **paths)
 
     def _run(self, p, exe, paths) -> str:
-        stdin = open(expand([p.stdin], **paths)[0], "rb") if p.stdin else subprocess.DEVNULL
-        with tempfile.TemporaryDirectory() as cwd:
-            r = subprocess.run(self._cmd(p, exe, paths), stdin=stdin, capture_output=True, cwd=cwd,
-                               timeout=600)
-        return f"exit {r.returncode}\n" + r.stdout.decode(errors="replace")
+        return run_program(p, exe, paths)
 
     def _callgrind(self, p, exe, paths) -> dict:
         stdin = open(expand([p.stdin], **paths)[0], "rb") if p.stdin else subprocess.DEVNULL
@@ -386,6 +393,8 @@ def run(args) -> int:
             print(f"rl4real bench: unknown programs {sorted(unknown)}", file=sys.stderr)
             return 2
         programs = [p for p in programs if p.name in wanted]
+    elif args.split:
+        programs = [p for p in programs if p.split == args.split]
     elif args.quick:
         programs = [p for p in programs if p.quick]
     specs = args.configs.split(",")

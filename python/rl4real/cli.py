@@ -22,6 +22,8 @@ def main(argv: list[str] | None = None) -> int:
                    help="comma-separated: greedy, basic, pbqp, rl4real[:POLICY][/OPTION=VALUE...] "
                    "(default: %(default)s)")
     p.add_argument("--programs", help="comma-separated program names (default: all)")
+    p.add_argument("--split", choices=["train", "validation"],
+                   help="only the corpus's programs of this split (see `rl4real train`)")
     p.add_argument("--quick", action="store_true", help="CI-sized: the corpus's quick programs, 1 repeat")
     p.add_argument("--repeat", type=int, help="compile repeats for timing (default 3; 1 with --quick)")
     p.add_argument("--no-callgrind", action="store_true", help="skip run-cost measurement")
@@ -41,6 +43,14 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("sources", nargs="*", help="C files (default: the bench corpus's programs)")
     p.add_argument("--epochs", type=int, default=20)
     p.add_argument("--seed", type=int, default=0)
+    p = sub.add_parser("train", help="train the four models with PPO on compiler rollouts (bench corpus, split = train)")
+    p.add_argument("--out", required=True, help="run directory (an existing one is resumed)")
+    p.add_argument("--iterations", type=int, help="total iterations (default 30)")
+    p.add_argument("--workers", type=int, help="local rollout processes (default: all cores)")
+    p.add_argument("--init", help="starting weights: cloned (default), default, random or a model directory")
+    p.add_argument("--ray", metavar="ADDRESS", help="run rollouts on a Ray cluster ('local' starts one here)")
+    p.add_argument("--set", action="append", default=[], metavar="NAME=VALUE",
+                   help="any TrainConfig field (rl4real/train/config.py), repeatable")
     args = parser.parse_args(argv)
     args.raw_argv = list(argv) if argv is not None else sys.argv[1:]
 
@@ -104,6 +114,9 @@ def main(argv: list[str] | None = None) -> int:
         stats = vocab.build(compiles, Path(args.out), epochs=args.epochs, seed=args.seed)
         print(json.dumps(stats))
         return 0
+    if args.command == "train":
+        from .train.cli import main as train_main
+        return train_main(args)
     if args.command == "doctor":
         from .doctor import main as doctor_main
         return doctor_main()

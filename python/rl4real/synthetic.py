@@ -50,3 +50,33 @@ def random_graph(rng: np.random.Generator, nodes: int, edge_density: float = 0.0
         "use_split_ok": bits(u, 0.3),
     }
     return Graph(arrays)
+
+
+def planted_colouring(rng: np.random.Generator, nodes: int, colours: int, density: float) -> Graph:
+    """A graph that `colours` registers can colour completely (edges only join nodes of different
+    hidden colours; every node has every register as a candidate): the optimal cost is 0."""
+    n, k = nodes, colours
+    hidden = rng.integers(0, k, n)
+    iu = np.triu_indices(n, 1)
+    keep = (hidden[iu[0]] != hidden[iu[1]]) & (rng.random(len(iu[0])) < density)
+    edges = np.stack([iu[0][keep], iu[1][keep]], 1)
+    reg = np.tile(np.arange(1, k + 1), n).astype(np.int32)
+    c = n * k
+    zeros = lambda m, dtype: np.zeros(m, dtype)  # noqa: E731
+    arrays = {
+        "node_vreg": np.arange(n, dtype=np.int64), "node_reg_class": zeros(n, np.int32),
+        "node_spill_weight": (1 + rng.random(n)).astype(np.float32), "node_unspillable": zeros(n, np.uint8),
+        "node_size": np.full(n, 10, np.float32), "node_num_segments": np.ones(n, np.int32),
+        "node_num_uses": np.ones(n, np.int32), "node_num_defs": np.ones(n, np.int32),
+        "node_loop_depth": zeros(n, np.int32), "node_use_freq": np.ones(n, np.float32),
+        "node_embedding": np.zeros((n, spec.EMBEDDING_DIM), np.float32),
+        "edge_nodes": edges.astype(np.int32).reshape(-1, 2),
+        "cand_node": np.repeat(np.arange(n), k).astype(np.int32), "cand_reg": reg, "cand_unit": reg.copy(),
+        "cand_rank": np.tile(np.arange(k), n).astype(np.int32), "cand_is_hint": zeros(c, np.uint8),
+        "cand_free": np.ones(c, np.uint8), "cand_fixed_conflict": zeros(c, np.uint8),
+        "cand_clobbered": zeros(c, np.uint8), "cand_callee_saved": zeros(c, np.uint8),
+        "use_node": np.arange(n, dtype=np.int32), "use_pos": np.arange(n, dtype=np.int32),
+        "use_freq": np.ones(n, np.float32), "use_next_dist": np.ones(n, np.float32),
+        "use_is_def": zeros(n, np.uint8), "use_split_ok": zeros(n, np.uint8),
+    }
+    return Graph(arrays)

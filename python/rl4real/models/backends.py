@@ -35,13 +35,15 @@ def choose(logits: np.ndarray) -> int:
 class TorchBackend:
     name = "torch"
 
-    def __init__(self, model_dir: Path):
+    def __init__(self, model_dir: Path | None = None, modules: dict | None = None):
         import torch
-        from .export import load_modules
 
         self.torch = torch
-        torch.set_num_threads(1)
-        self.modules = load_modules(model_dir)
+        if modules is None:  # in the compiler: one thread, weights from the model directory
+            from .export import load_modules
+            torch.set_num_threads(1)
+            modules = load_modules(model_dir)
+        self.modules = modules
 
     def run(self, model: str, *inputs: np.ndarray) -> list[np.ndarray]:
         with self.torch.no_grad():

@@ -63,9 +63,9 @@ class SelectTask(nn.Module):
         self.score = _mlp(H + len(io.TASK_FEATURES), 2)
         self.value = nn.Linear(H + len(io.TASK_FEATURES), 1)
 
-    def forward(self, h_node, task_x, mask):
-        x = torch.cat([h_node, task_x])
-        return _masked(self.score(x), mask), self.value(x).squeeze(0)
+    def forward(self, h_node, task_x, mask):  # also batched ([B, ...] inputs) for training
+        x = torch.cat([h_node, task_x], -1)
+        return _masked(self.score(x), mask), self.value(x).squeeze(-1)
 
 
 class ColorNode(nn.Module):

@@ -19,8 +19,14 @@ class ModelError(RuntimeError):
     pass
 
 
+def builtin_dir(name: str) -> Path:
+    """Model directories shipped in the package: "default" (loaded when no model directory is
+    given) and "cloned" (behaviour-cloned from the heuristic: where training starts)."""
+    return Path(str(resources.files("rl4real").joinpath("models", name)))
+
+
 def default_dir() -> Path:
-    return Path(str(resources.files("rl4real").joinpath("models", "default")))
+    return builtin_dir("default")
 
 
 def resolve(model_dir: str | Path | None) -> Path:

@@ -7,7 +7,7 @@ import importlib.util
 import zlib
 from pathlib import Path
 
-BUILTIN = ("heuristic", "random", "random-split", "hierarchical")
+BUILTIN = ("heuristic", "random", "random-split", "hierarchical", "sample")
 
 
 class PolicyLoadError(RuntimeError):
@@ -33,6 +33,11 @@ def load_policy(name: str, config: dict[str, str] | None = None):
         from .hierarchical import HierarchicalPolicy
         return HierarchicalPolicy(backend=config.get("backend") or "onnxruntime",
                                   model_dir=config.get("model_dir") or None)
+    if name == "sample":  # training rollouts: sampled actions, episodes to RL4REAL_TRAJECTORIES
+        from ..train.sampler import SamplingPolicy
+        return SamplingPolicy(backend=config.get("backend") or "onnxruntime",
+                              model_dir=config.get("model_dir") or None,
+                              seed=int(config.get("seed") or 0))
     obj = _load_object(name)
     if hasattr(obj, "allocate"):
         return obj() if isinstance(obj, type) else obj

@@ -5,7 +5,12 @@ The encoder runs once per function (again only after an accepted split). select_
 depend on the graph only, not on the decisions taken, so it is evaluated once and its masked
 argmax is taken incrementally as nodes are visited: the same actions as calling it every step.
 Any of the four models can be replaced by a callable with the same inputs and outputs
-(`HierarchicalPolicy(overrides={"color_node": fn})`)."""
+(`HierarchicalPolicy(overrides={"color_node": fn})`).
+
+For training, `rng` makes every decision a sample from the model's distribution instead of its
+argmax (Gumbel-max; for select_node, sorting Gumbel-perturbed logits samples the whole visiting
+order without replacement, which is exactly sampling step by step), and `recorder` receives what
+the learner needs to re-evaluate each decision (rl4real.train.trajectory.Recorder)."""
 
 from __future__ import annotations
 
@@ -16,35 +21,43 @@ from ..session import Refusal
 
 
 class HierarchicalPolicy:
-    def __init__(self, backend: str = "onnxruntime", model_dir: str | None = None,
-                 overrides: dict | None = None, recorder=None):
-        self.backend = backends.load(backend, model_dir)
+    def __init__(self, backend="onnxruntime", model_dir: str | None = None,
+                 overrides: dict | None = None, rng: np.random.Generator | None = None,
+                 recorder=None):
+        # a backend name, or a backend object (training runs in-memory torch modules)
+        self.backend = backends.load(backend, model_dir) if isinstance(backend, str) else backend
         self.overrides = overrides or {}
-        self.recorder = recorder  # training: called with (agent, inputs, logits, action)
+        self.rng = rng
+        self.recorder = recorder
         self.decisions = 0
 
     def run(self, model: str, *inputs):
         fn = self.overrides.get(model)
         return fn(*inputs) if fn else self.backend.run(model, *inputs)
 
-    def _act(self, agent: str, *inputs) -> int:
+    def _pick(self, logits: np.ndarray) -> int:
+        if self.rng is None:
+            return backends.choose(logits)
+        return int(np.argmax(logits + self.rng.gumbel(size=len(logits))))
+
+    def _act(self, agent: str, node: int, *inputs) -> int:
         self.decisions += 1
-        logits = self.run(agent, *inputs)[0]
-        action = backends.choose(logits)
+        logits, value = self.run(agent, *inputs)
+        action = self._pick(logits)
         if self.recorder:
-            self.recorder(agent, inputs, logits, action)
+            self.recorder.decision(agent, node, action, logits, value, inputs)
         return action
 
-    def _choose_colour(self, inputs, logits, start, stop, leave_row, free) -> int:
+    def _choose_colour(self, node, logits, value, start, stop, leave_row, free) -> int:
         """One colour decision from the batched color_node output: the node's candidate rows
-        (masked as the model masks, io.MASKED where not free) and its leave row, then choose()."""
+        (masked as the model masks, io.MASKED where not free) and its leave row."""
         self.decisions += 1
         sub = np.empty(stop - start + 1, dtype=np.float32)
         sub[:-1] = np.where(free, logits[start:stop], io.MASKED)
         sub[-1] = logits[leave_row]
-        action = backends.choose(sub)
+        action = self._pick(sub)
         if self.recorder:
-            self.recorder("color_node", (inputs, start, stop, leave_row, free), sub, action)
+            self.recorder.decision("color_node", node, action, sub, value, (free,))
         return action
 
     def allocate(self, session) -> None:
@@ -59,6 +72,14 @@ class HierarchicalPolicy:
         while not visited.all():
             visited = self._round(session, visited)
 
+    def _order(self, logits: np.ndarray, visited: np.ndarray) -> np.ndarray:
+        """The unvisited nodes in the order select_node visits them."""
+        n = len(logits)
+        keys = -np.round(logits.astype(np.float64), 4) if self.rng is None \
+            else -(logits + self.rng.gumbel(size=n))
+        order = np.lexsort((np.arange(n), keys))  # masked argmax, step by step
+        return order[~visited[order]]
+
     def _round(self, session, visited: np.ndarray) -> np.ndarray:
         """Visits the unvisited nodes in select_node's order; returns early (with the grown visited
         mask) after an accepted split, so the next round encodes the changed graph."""
@@ -66,19 +87,22 @@ class HierarchicalPolicy:
         n = g.num_nodes
         node_x = io.node_features(g)
         cand_x = io.cand_features(g)
-        h = self.run("encoder", node_x, io.edges(g))[0]
+        edges = io.edges(g)
+        h = self.run("encoder", node_x, edges)[0]
         cand_node = g.cand.node.astype(np.int64)
         n_cands = len(cand_node)
-        color_inputs = (h, cand_node, cand_x, np.ones(n_cands + n, dtype=bool))
-        color_logits = self.run("color_node", *color_inputs)[0]  # every colour decision reads it
-        logits = self.run("select_node", h, node_x, ~visited)[0].astype(np.float64)
-        order = np.lexsort((np.arange(n), -np.round(logits, 4)))  # masked argmax, step by step
+        color_logits, color_value = self.run("color_node", h, cand_node, cand_x,
+                                             np.ones(n_cands + n, dtype=bool))
+        logits, node_value = self.run("select_node", h, node_x, ~visited)
+        order = self._order(logits, visited)
+        if self.recorder:
+            self.recorder.round(node_x, edges, cand_node, cand_x, ~visited, order, logits, node_value)
         cand_off = g.cand_offsets.tolist()
         splitting = session.split_budget_left > 0
-        for node in order[~visited[order]].tolist():
+        for node in order.tolist():
             self.decisions += 1  # a select_node step (its logits were evaluated once, above)
             if self.recorder:
-                self.recorder("select_node", (h, node_x, ~visited), logits, node)
+                self.recorder.step(node)
             visited[node] = True
             start, stop = cand_off[node], cand_off[node + 1]
             free = session.free_candidates(node)
@@ -86,11 +110,11 @@ class HierarchicalPolicy:
             can_split = splitting and bool(split_ok.any())
             task = io.TASK_COLOR  # forced when no split is legal: no decision, no model call
             if can_split:
-                task = self._act("select_task", h[node],
+                task = self._act("select_task", node, h[node],
                                  io.task_features(node_x[node], int(free.sum()), can_split),
                                  np.array([True, can_split]))
             if task == io.TASK_SPLIT:
-                use = self._act("split_node", h[node], io.use_features(g, node), split_ok)
+                use = self._act("split_node", node, h[node], io.use_features(g, node), split_ok)
                 if session.split(node, use) == Refusal.ok:
                     grown = np.zeros(session.graph.num_nodes, dtype=bool)
                     grown[:n] = visited
@@ -98,7 +122,8 @@ class HierarchicalPolicy:
                     return grown
             if not free.any():
                 continue  # nothing legal: greedy allocates it
-            choice = self._choose_colour(color_inputs, color_logits, start, stop, n_cands + node, free)
+            choice = self._choose_colour(node, color_logits, color_value, start, stop,
+                                         n_cands + node, free)
             if choice < len(free):
                 session.assign(node, g.cand.reg[start + choice])
         return visited

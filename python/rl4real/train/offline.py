@@ -1,0 +1,174 @@
+"""Allocation without the compiler, over graphs dumped by the plugin (rl4real.policies.dump) or
+made by rl4real.synthetic: for fast pre-training, experiments and tests.
+
+Semantics (docs/training.md):
+- colouring is exact with respect to what the plugin reports: a candidate is free for a node when
+  it was free when the graph was built (no fixed-register interference) and no interfering node
+  holds a register with the same first register unit;
+- splitting is approximated: the node keeps the uses before the split point, a new node takes the
+  rest, both keep all interferences and candidates, spill weight is shared by use count;
+- the final cost is approximated: every node left without a register counts as spilled, cost =
+  spilled weight / total weight (the compiler's greedy would still place some of them).
+
+`OfflineHost` plays the compiler's side of a session, so the same policies run here as inside
+clang; rl4real.train.gym_env exposes the decisions one at a time through the Gymnasium API."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from .. import spec
+from ..models import io
+from ..session import Graph, Refusal, Session
+
+
+class OfflineHost:
+    def __init__(self, graph: Graph):
+        self.arrays_ = {k: np.array(v) for k, v in graph.arrays.items()}
+        self._rebuild()
+        self.assigned = np.full(self.graph.num_nodes, -1, np.int64)  # assigned unit per node
+        self.closed = False
+        self.decisions = 0
+
+    def _rebuild(self) -> None:
+        self.graph = Graph(self.arrays_)
+        n = self.graph.num_nodes
+        e = self.graph.edge.nodes.reshape(-1, 2)
+        self.neighbours = [[] for _ in range(n)]
+        for a, b in e.tolist():
+            self.neighbours[a].append(b)
+            self.neighbours[b].append(a)
+
+    # -- the host protocol (cpp/Bridge.cpp's module has the same methods)
+    def free_candidates(self, node: int) -> bytes:
+        g = self.graph
+        s = g.candidates(node)
+        taken = {int(self.assigned[m]) for m in self.neighbours[node] if self.assigned[m] >= 0}
+        free = g.cand.free[s].astype(bool) & ~np.isin(g.cand.unit[s], list(taken))
+        return free.astype(np.uint8).tobytes()
+
+    def is_free(self, node: int, reg: int) -> bool:
+        s = self.graph.candidates(node)
+        rows = np.flatnonzero(self.graph.cand.reg[s] == reg)
+        return bool(len(rows)) and bool(np.frombuffer(self.free_candidates(node), np.uint8)[rows[0]])
+
+    def assign(self, node: int, reg: int) -> int:
+        g = self.graph
+        if self.closed:
+            return Refusal.closed
+        if not (0 <= node < g.num_nodes):
+            return Refusal.bad_value
+        if self.assigned[node] >= 0:
+            return Refusal.already_assigned
+        s = g.candidates(node)
+        rows = np.flatnonzero(g.cand.reg[s] == reg)
+        if not len(rows):
+            return Refusal.not_candidate
+        if not np.frombuffer(self.free_candidates(node), np.uint8)[rows[0]]:
+            return Refusal.interferes
+        self.assigned[node] = g.cand.unit[s][rows[0]]
+        return Refusal.ok
+
+    def split(self, node: int, use_index: int) -> int:
+        g = self.graph
+        if self.closed:
+            return Refusal.closed
+        if not (0 <= node < g.num_nodes):
+            return Refusal.bad_value
+        s = g.uses(node)
+        if not (0 <= use_index < s.stop - s.start) or not g.use.split_ok[s.start + use_index] \
+                or use_index == 0 or self.assigned[node] >= 0:
+            return Refusal.split_point
+        self._split(node, s.start + use_index, s.stop)
+        return Refusal.ok
+
+    def arrays(self) -> dict:
+        return self.graph.arrays
+
+    def count_decisions(self, n: int) -> None:
+        self.decisions += n
+
+    def close(self) -> None:
+        self.closed = True
+
+    # -- the approximate split
+    def _split(self, node: int, first: int, stop: int) -> None:
+        a = self.arrays_
+        n = self.graph.num_nodes
+        new = n
+        moved = np.arange(first, stop)
+        kept_uses = first - self.graph.use_offsets[node]
+        share = len(moved) / (kept_uses + len(moved))
+        for f in spec.features("node"):
+            row = a[f.key][node:node + 1].copy()
+            a[f.key] = np.concatenate([a[f.key], row])
+        a["node_spill_weight"][new] = a["node_spill_weight"][node] * share
+        a["node_spill_weight"][node] *= 1 - share
+        a["node_num_uses"][new], a["node_num_uses"][node] = len(moved), kept_uses
+        e = a["edge_nodes"].reshape(-1, 2)
+        mine = e[(e == node).any(1)]
+        a["edge_nodes"] = np.concatenate([e, np.where(mine == node, new, mine), [[node, new]]]).astype(np.int32)
+        cand = np.flatnonzero(a["cand_node"] == node)
+        for f in spec.features("cand"):
+            a[f.key] = np.concatenate([a[f.key], a[f.key][cand]])
+        a["cand_node"][-len(cand):] = new
+        order = np.concatenate([np.setdiff1d(np.arange(len(a["use_node"])), moved), moved])
+        for f in spec.features("use"):
+            a[f.key] = a[f.key][order]
+        a["use_node"][-len(moved):] = new
+        self._rebuild()
+        self.assigned = np.append(self.assigned, -1)
+
+
+def session(graph: Graph, split_budget: int = 0, function: str = "") -> tuple[Session, OfflineHost]:
+    host = OfflineHost(graph)
+    return Session(host=host, graph=host.graph, function=function,
+                   config={"split_budget": str(split_budget)}), host
+
+
+def cost(host: OfflineHost) -> float:
+    """Spilled weight / total weight: the approximate final cost of an offline allocation."""
+    w = host.graph.node.spill_weight.astype(np.float64)
+    total = w.sum()
+    return float(w[host.assigned < 0].sum() / total) if total > 0 else 0.0
+
+
+def rollout(policy, graphs: list[Graph], split_budget: int = 0) -> list[dict]:
+    """Episodes of a sampling policy (rl4real.train.sampler) over graphs; reward = -cost."""
+    out = []
+    for i, g in enumerate(graphs):
+        sess, host = session(g, split_budget, function=f"graph{i}")
+        ep = policy.allocate(sess)
+        ep["reward"] = -cost(host)
+        out.append(ep)
+    return out
+
+
+def train(graphs: list[Graph], cfg, iterations: int, modules: dict | None = None,
+          log=None) -> tuple[dict, list[dict]]:
+    """PPO on the offline problem: iterations of (sample every graph once, update). Returns the
+    modules and per-iteration metrics (mean cost of the sampled allocations first of all)."""
+    import torch
+
+    from ..models import nets
+    from ..models.backends import TorchBackend
+    from . import ppo
+    from .sampler import SamplingPolicy
+
+    torch.manual_seed(cfg.seed)
+    modules = modules or nets.build()
+    for m in modules.values():
+        m.to(ppo.device()).eval()
+    params = [p for m in modules.values() for p in m.parameters()]
+    optimizer = torch.optim.Adam(params, lr=cfg.learning_rate)
+    history = []
+    for it in range(iterations):
+        policy = SamplingPolicy(backend=TorchBackend(modules=modules), seed=cfg.seed * 100_003 + it,
+                                out="")
+        episodes = rollout(policy, graphs, cfg.split_budget)
+        stats = ppo.update(modules, optimizer, episodes, cfg, seed=cfg.seed * 100_003 + it)
+        stats["cost"] = float(-np.mean([ep["reward"] for ep in episodes]))
+        history.append(stats)
+        if log:
+            log(it, stats)
+    return modules, history
