@@ -123,7 +123,7 @@ class Session:
         """For each of the node's candidates (graph.candidates(node)): is it free right now?"""
         free = getattr(self.host, "free_candidates", None)
         if free is not None:
-            return np.frombuffer(free(_index(node)), dtype=np.uint8).astype(bool)
+            return np.frombuffer(free(_index(node)), dtype=bool)  # bytes of 0/1: no copy
         regs = self.graph.cand.reg[self.graph.candidates(node)].tolist()
         return np.array([self.is_free(node, r) for r in regs], dtype=bool)
 

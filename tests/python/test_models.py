@@ -24,8 +24,8 @@ def graphs(count=200, seed=0):
 
 def decisions(backend, g, rng):
     """The actions of all four models on one graph (with random masks)."""
-    node_x, edges = io.node_features(g), io.edges(g)
-    h = backend.run("encoder", node_x, edges)[0]
+    node_x = io.node_features(g)
+    h = backend.run("encoder", node_x, *io.messages(g))[0]
     mask = rng.random(g.num_nodes) < 0.7
     mask[rng.integers(g.num_nodes)] = True
     acts = [backends.choose(backend.run("select_node", h, node_x, mask)[0])]
@@ -70,7 +70,7 @@ def test_masked_actions_are_never_chosen(both):
     g = random_graph(rng, 40, max_cands=8)
     for backend in both:
         node_x = io.node_features(g)
-        h = backend.run("encoder", node_x, io.edges(g))[0]
+        h = backend.run("encoder", node_x, *io.messages(g))[0]
         for keep in range(40):
             mask = np.zeros(40, bool)
             mask[keep] = True
@@ -129,3 +129,13 @@ def test_corrupt_model_files_are_reported(tmp_path):
         backends.load("torch", d)
     with pytest.raises(store.ModelError, match="no manifest.json"):
         backends.load("onnxruntime", tmp_path)
+
+
+def test_messages_are_grouped_by_receiving_node():
+    g = random_graph(np.random.default_rng(4), 30, edge_density=0.2)
+    src, offsets = io.messages(g)
+    e = g.edge.nodes.reshape(-1, 2)
+    assert len(src) == 2 * len(e) and offsets[0] == 0 and offsets[-1] == len(src)
+    for node in range(30):
+        senders = sorted(src[offsets[node]:offsets[node + 1]].tolist())
+        assert senders == sorted(e[e[:, 1] == node, 0].tolist() + e[e[:, 0] == node, 1].tolist())

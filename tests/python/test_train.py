@@ -142,3 +142,38 @@ def test_config_settings_are_typed():
         cfg.set("no_such_field=1")
     with pytest.raises(ValueError):
         cfg.set("iterations=many")
+
+
+class _NullRecorder:
+    def round(self, *args): pass
+    def step(self, *args): pass
+    def decision(self, *args): pass
+
+
+def test_recording_does_not_change_deterministic_decisions():
+    """The compiler's fast colour path (a loop over pre-rounded logits) and the numpy path taken
+    when recording choose the same registers, ties included."""
+    rng = np.random.default_rng(9)
+    graphs = [synthetic.random_graph(rng, int(n), 0.2) for n in rng.integers(1, 60, 30)]
+    graphs += [synthetic.planted_colouring(rng, 20, 4, 0.5)]  # identical candidates: many ties
+    modules = _modules()
+    plain = HierarchicalPolicy(backend=TorchBackend(modules=modules))
+    recording = HierarchicalPolicy(backend=TorchBackend(modules=modules), recorder=_NullRecorder())
+    for g in graphs:
+        a, _ = offline.session(g)
+        b, _ = offline.session(g)
+        plain.allocate(a)
+        recording.allocate(b)
+        assert a.assigned == b.assigned
+
+
+def test_leave_one_out_advantages_compare_samples_of_one_function():
+    def ep(function, reward, n=3):
+        return {"function": function, "source": "f.c", "reward": reward, "agent": np.zeros(n, np.int8),
+                "value": np.zeros(n, np.float32)}
+    eps = [ep("a", 0.3), ep("a", 0.1), ep("a", -0.1), ep("b", 0.5)]
+    advs, rets = ppo.advantages(eps, TrainConfig(baseline="loo"))
+    np.testing.assert_allclose([a[0] for a in advs], [0.3, 0.0, -0.3, 0.0], atol=1e-12)  # b: alone
+    np.testing.assert_allclose(rets[3], [0.5] * 3)
+    with pytest.raises(ValueError, match="baseline"):
+        ppo.advantages(eps, TrainConfig(baseline="median"))

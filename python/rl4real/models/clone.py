@@ -37,7 +37,7 @@ def clone(graphs: list, out: Path, epochs: int = 3, seed: int = 0, log=sys.stder
             if n == 0:
                 continue
             node_x = torch.from_numpy(io.node_features(g))
-            h = modules["encoder"](node_x, torch.from_numpy(io.edges(g)))
+            h = modules["encoder"](node_x, *(torch.from_numpy(x) for x in io.messages(g)))
             logits, _ = modules["select_node"](h, node_x, torch.ones(n, dtype=torch.bool))
             order = np.lexsort((np.arange(n), -g.node.spill_weight))
             loss = _order_loss(logits, torch.from_numpy(order))

@@ -10,7 +10,7 @@ import numpy as np
 
 from .. import spec
 
-MODEL_VERSION = 3
+MODEL_VERSION = 4
 HIDDEN = 32
 
 NODE_FEATURES = ["log_spill_weight", "unspillable", "log_size", "log_segments", "log_uses",
@@ -30,8 +30,11 @@ class Tensor:
 
 
 MODELS: dict[str, tuple[list[Tensor], list[Tensor]]] = {
+    # Messages along every interference, both directions, grouped by receiving node (CSR):
+    # msg_src[msg_offsets[i]:msg_offsets[i + 1]] are the nodes that send to node i.
     "encoder": ([Tensor("node_x", "float32", ("nodes", len(NODE_FEATURES))),
-                 Tensor("edges", "int64", ("edges", 2))],
+                 Tensor("msg_src", "int64", ("messages",)),
+                 Tensor("msg_offsets", "int64", ("nodes_plus_one",))],
                 [Tensor("h", "float32", ("nodes", HIDDEN))]),
     "select_node": ([Tensor("h", "float32", ("nodes", HIDDEN)),
                      Tensor("node_x", "float32", ("nodes", len(NODE_FEATURES))),
@@ -77,8 +80,15 @@ def node_features(graph) -> np.ndarray:
     return np.concatenate([scalars, node.embedding.reshape(n, spec.EMBEDDING_DIM)], axis=1)
 
 
-def edges(graph) -> np.ndarray:
-    return graph.edge.nodes.astype(np.int64).reshape(-1, 2)
+def messages(graph) -> tuple[np.ndarray, np.ndarray]:
+    """The encoder's (msg_src, msg_offsets): each interference as two messages, sorted by the
+    receiving node, with CSR offsets per receiving node."""
+    e = graph.edge.nodes.astype(np.int64).reshape(-1, 2)
+    src = np.concatenate([e[:, 0], e[:, 1]])
+    dst = np.concatenate([e[:, 1], e[:, 0]])
+    offsets = np.zeros(graph.num_nodes + 1, np.int64)
+    np.cumsum(np.bincount(dst, minlength=graph.num_nodes), out=offsets[1:])
+    return src[np.argsort(dst, kind="stable")], offsets
 
 
 def cand_features(graph) -> np.ndarray:

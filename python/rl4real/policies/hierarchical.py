@@ -48,10 +48,18 @@ class HierarchicalPolicy:
             self.recorder.decision(agent, node, action, logits, value, inputs)
         return action
 
-    def _choose_colour(self, node, logits, value, start, stop, leave_row, free) -> int:
+    def _choose_colour(self, node, logits, rounded, value, start, stop, leave_row, free) -> int:
         """One colour decision from the batched color_node output: the node's candidate rows
-        (masked as the model masks, io.MASKED where not free) and its leave row."""
+        (masked as the model masks, io.MASKED where not free) and its leave row. Without sampling
+        or recording it runs on the pre-rounded logits as a plain loop (the common case inside
+        the compiler: a numpy call costs more than the loop over a dozen candidates)."""
         self.decisions += 1
+        if self.rng is None and self.recorder is None:
+            best, action = rounded[leave_row], stop - start  # same ties as choose(): lowest index
+            for i in range(stop - start - 1, -1, -1):
+                if free[i] and rounded[start + i] >= best:
+                    best, action = rounded[start + i], i
+            return action
         sub = np.empty(stop - start + 1, dtype=np.float32)
         sub[:-1] = np.where(free, logits[start:stop], io.MASKED)
         sub[-1] = logits[leave_row]
@@ -87,16 +95,17 @@ class HierarchicalPolicy:
         n = g.num_nodes
         node_x = io.node_features(g)
         cand_x = io.cand_features(g)
-        edges = io.edges(g)
-        h = self.run("encoder", node_x, edges)[0]
+        messages = io.messages(g)
+        h = self.run("encoder", node_x, *messages)[0]
         cand_node = g.cand.node.astype(np.int64)
         n_cands = len(cand_node)
         color_logits, color_value = self.run("color_node", h, cand_node, cand_x,
                                              np.ones(n_cands + n, dtype=bool))
+        rounded = np.round(color_logits.astype(np.float64), 4).tolist() if self.rng is None else None
         logits, node_value = self.run("select_node", h, node_x, ~visited)
         order = self._order(logits, visited)
         if self.recorder:
-            self.recorder.round(node_x, edges, cand_node, cand_x, ~visited, order, logits, node_value)
+            self.recorder.round(node_x, messages, cand_node, cand_x, ~visited, order, logits, node_value)
         cand_off = g.cand_offsets.tolist()
         splitting = session.split_budget_left > 0
         for node in order.tolist():
@@ -122,7 +131,7 @@ class HierarchicalPolicy:
                     return grown
             if not free.any():
                 continue  # nothing legal: greedy allocates it
-            choice = self._choose_colour(node, color_logits, color_value, start, stop,
+            choice = self._choose_colour(node, color_logits, rounded, color_value, start, stop,
                                          n_cands + node, free)
             if choice < len(free):
                 session.assign(node, g.cand.reg[start + choice])

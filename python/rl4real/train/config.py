@@ -16,18 +16,22 @@ class TrainConfig:
     corpus: str = "bench/corpus.toml"   # programs with split = "train" are trained on
     iterations: int = 30
     files_per_iteration: int = 8         # source files compiled per iteration (sampled, seeded)
+    samples_per_file: int = 1            # rollouts of each of those files, with different seeds
     workers: int = os.cpu_count() or 1   # local rollout processes
     rollout_timeout_s: float = 600.0     # a compile + link + check past this is skipped
     policy_timeout_s: float = 120.0      # per function, inside the plugin (-rl4real-timeout)
     split_budget: int = 2                # splits per function allowed while sampling
     backend: str = "onnxruntime"         # inference backend inside clang while sampling
     init: str = "cloned"                 # starting weights: cloned | default | random | a model dir
+    init_temperature: float = 1.0        # >1 softens select_task's and color_node's initial logits
     seed: int = 0
     # PPO
     learning_rate: float = 3e-4
     epochs: int = 4                      # passes over each iteration's episodes
     minibatch_episodes: int = 16
     clip: float = 0.2
+    baseline: str = "value"              # "value": GAE on the value heads; "loo": leave-one-out
+                                         # mean reward of the same function's other samples
     gamma: float = 1.0                   # the reward comes once, when the function is scored
     gae_lambda: float = 0.95
     entropy_coef: float = 0.003

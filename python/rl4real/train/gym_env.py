@@ -14,8 +14,8 @@ from .offline import cost, session
 class RegAllocEnv(gymnasium.Env):
     """The offline problem as a Gymnasium environment, one decision per step.
 
-    Observation: {"agent": one of io.AGENTS, "inputs": that model's inputs as numpy arrays (in
-    io.MODELS order, the encoder's output replaced by the graph's node_x/edges)}; the legal actions
+    Observation: {"agent": one of io.AGENTS, "node": the node being decided, "inputs": numpy
+    arrays: node_x and edges of the graph, plus task_x, cand_x (the node's rows) or use_x}; the legal actions
     are `info["action_mask"]`. select_node's action is a node; select_task's 0 = colour, 1 = split;
     color_node's is a candidate row of the node, or len(candidates) to leave it uncoloured;
     split_node's is a use point. Reward: -cost when the episode ends (0 before)."""
@@ -81,7 +81,7 @@ class RegAllocEnv(gymnasium.Env):
     def _observe(self):
         g = self.session.graph
         node_x = io.node_features(g)
-        inputs = {"node_x": node_x, "edges": io.edges(g)}
+        inputs = {"node_x": node_x, "edges": g.edge.nodes.reshape(-1, 2)}
         if self.phase == "select_task":
             free = int(self.session.free_candidates(self.node).sum())
             inputs["task_x"] = io.task_features(node_x[self.node], free, True)

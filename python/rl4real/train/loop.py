@@ -38,13 +38,27 @@ METRICS = ["iteration", "rollouts_ok", "rollouts_skipped", "episodes", "decision
            "entropy_select_task", "entropy_color_node", "entropy_split_node", "seconds"]
 
 
-def initial_modules(init: str, seed: int) -> dict:
+def initial_modules(init: str, seed: int, temperature: float = 1.0) -> dict:
     torch.manual_seed(seed)
     if init == "random":
-        return nets.build()
-    if init in ("cloned", "default"):
-        return export.load_modules(store.builtin_dir(init))
-    return export.load_modules(Path(init))
+        modules = nets.build()
+    elif init in ("cloned", "default"):
+        modules = export.load_modules(store.builtin_dir(init))
+    else:
+        modules = export.load_modules(Path(init))
+    soften(modules, temperature)
+    return modules
+
+
+def soften(modules: dict, temperature: float) -> None:
+    """Divides select_task's and color_node's output logits by `temperature` (same argmax, more
+    exploration). Behaviour-cloned weights make both nearly deterministic (entropy ~0.01 nats), so
+    sampling would explore almost nothing; select_node's order distribution is broad already."""
+    with torch.no_grad():
+        for layer in (modules["select_task"].score[-1], modules["color_node"].score[-1],
+                      modules["color_node"].leave):
+            layer.weight /= temperature
+            layer.bias /= temperature
 
 
 class Run:
@@ -72,7 +86,7 @@ class Run:
             for name, m in self.modules.items():
                 m.load_state_dict(state["modules"][name])
         else:
-            self.modules = initial_modules(self.cfg.init, self.cfg.seed)
+            self.modules = initial_modules(self.cfg.init, self.cfg.seed, self.cfg.init_temperature)
         for m in self.modules.values():
             m.to(self.dev).eval()
         params = [p for m in self.modules.values() for p in m.parameters()]
@@ -123,13 +137,18 @@ class Run:
         env = {"RL4REAL_SPLIT_BUDGET": str(self.cfg.split_budget), "RL4REAL_BACKEND": self.cfg.backend,
                "RL4REAL_TIMEOUT": str(self.cfg.policy_timeout_s)}
         tasks = []
-        for k in sorted(picks.tolist()):
-            p, i = sources[k]
-            tasks.append(rollout.Task(
-                name=f"{p.name}/{i}", program=p, paths={k: str(v) for k, v in self._paths(p).items()},
-                index=i, baseline=baselines[p.name], model_dir=str(model_dir),
-                out=str(out_dir / f"{p.name}.{i}.pkl"), seed=int(self.cfg.seed * 1_000_003 + it),
-                env=env, timeout_s=self.cfg.rollout_timeout_s))
+        k = self.cfg.samples_per_file
+        for pick in sorted(picks.tolist()):
+            p, i = sources[pick]
+            for j in range(k):  # k samples of one file: the "loo" baseline compares them
+                suffix = f"#{j}" if k > 1 else ""
+                tasks.append(rollout.Task(
+                    name=f"{p.name}/{i}{suffix}", program=p,
+                    paths={key: str(v) for key, v in self._paths(p).items()}, index=i,
+                    baseline=baselines[p.name], model_dir=str(model_dir),
+                    out=str(out_dir / f"{p.name}.{i}{'.' + str(j) if k > 1 else ''}.pkl"),
+                    seed=int(self.cfg.seed * 1_000_003 + it * k + j), env=env,
+                    timeout_s=self.cfg.rollout_timeout_s))
         return tasks
 
     def collect(self, tasks: list[rollout.Task], progress: bench.Progress) -> list[dict]:
@@ -182,7 +201,7 @@ class Run:
     def train(self) -> Path:
         baselines = self.baselines()
         total = self.cfg.iterations - self.iteration
-        progress = bench.Progress(max(total, 0) * self.cfg.files_per_iteration)
+        progress = bench.Progress(max(total, 0) * self.cfg.files_per_iteration * self.cfg.samples_per_file)
         while self.iteration < self.cfg.iterations:
             it, t0 = self.iteration, time.monotonic()
             policy_dir = self.dir / "policies" / f"{it:04d}"

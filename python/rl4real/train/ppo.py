@@ -41,6 +41,31 @@ def gae(values: np.ndarray, reward: float, gamma: float, lam: float) -> tuple[np
     return adv, adv + values
 
 
+def advantages(episodes: list[dict], cfg: TrainConfig) -> tuple[list, list]:
+    """Per episode: (advantage per decision, return per decision). "value": GAE with the value
+    heads. "loo": every decision of an episode gets its reward minus the mean reward of the other
+    samples of the same function (source file + name) in this batch (RLOO); an episode without
+    another sample gets 0. Returns are Monte-Carlo (the reward) either way, for the value heads."""
+    if cfg.baseline == "value":
+        out = [gae(ep["value"].astype(np.float64), float(ep["reward"]), cfg.gamma, cfg.gae_lambda)
+               for ep in episodes]
+        return [a for a, _ in out], [r for _, r in out]
+    if cfg.baseline != "loo":
+        raise ValueError(f"unknown baseline {cfg.baseline!r}: use value or loo")
+    groups: dict = {}
+    for ep in episodes:
+        groups.setdefault((ep.get("source"), ep["function"]), []).append(float(ep["reward"]))
+    advs, rets = [], []
+    for ep in episodes:
+        rs = groups[(ep.get("source"), ep["function"])]
+        r = float(ep["reward"])
+        adv = r - (sum(rs) - r) / (len(rs) - 1) if len(rs) > 1 else 0.0
+        n = len(ep["agent"])
+        advs.append(np.full(n, adv))
+        rets.append(np.full(n, r))
+    return advs, rets
+
+
 def _offsets(owner: np.ndarray, n: int) -> np.ndarray:
     out = np.zeros(n + 1, np.int64)
     np.cumsum(np.bincount(owner, minlength=n), out=out[1:])
@@ -59,7 +84,7 @@ def evaluate(modules: dict, ep: dict, dev: torch.device):
             continue
         node_x = t(rd["node_x"])
         n = node_x.shape[0]
-        h = modules["encoder"](node_x, t(rd["edges"]))
+        h = modules["encoder"](node_x, *(t(x) for x in rd["messages"]))
         sn = here[agent[here] == SN]
         if len(sn):
             logits, v = modules["select_node"](h, node_x, t(rd["mask"]))
@@ -123,13 +148,10 @@ def update(modules: dict, optimizer, episodes: list[dict], cfg: TrainConfig, see
     episodes = [ep for ep in episodes if len(ep["agent"])]
     if not episodes:
         return {"policy_loss": math.nan, "value_loss": math.nan, "decisions": 0}
-    advs, rets = [], []
-    for ep in episodes:
-        a, r = gae(ep["value"].astype(np.float64), float(ep["reward"]), cfg.gamma, cfg.gae_lambda)
-        advs.append(a)
-        rets.append(r)
+    advs, rets = advantages(episodes, cfg)
     flat = np.concatenate(advs)
-    mean, std = flat.mean(), flat.std() + 1e-8
+    # "loo" advantages are centred per function already; re-centring would move the zeros
+    mean, std = (0.0 if cfg.baseline == "loo" else flat.mean()), flat.std() + 1e-8
     params = [p for m in modules.values() for p in m.parameters()]
     for m in modules.values():
         m.train()

@@ -2,7 +2,7 @@
 taken, with what the learner needs to evaluate them again under new weights.
 
 An episode is a dict of plain numpy data (pickled to files between processes):
-  rounds   one entry per encoder run: the model inputs of that graph (node_x, edges, cand_node,
+  rounds   one entry per encoder run: the model inputs of that graph (node_x, messages, cand_node,
            cand_x), `mask` (nodes not yet visited) and `order` (select_node's sampled order);
   agent, round, node, action, logp, value   one row per decision (agent indexes io.AGENTS; a
            select_node action is the position in its round's order);
@@ -37,12 +37,12 @@ class Recorder:
         self.rows: list[tuple] = []  # (agent, round, node, action, logp, value)
         self.payload: list = []
 
-    def round(self, node_x, edges, cand_node, cand_x, mask, order, logits, value) -> None:
+    def round(self, node_x, messages, cand_node, cand_x, mask, order, logits, value) -> None:
         seq = np.asarray(logits, dtype=np.float64)[order]
         suffix = np.logaddexp.accumulate(seq[::-1])[::-1]  # log-sum-exp over the nodes still left
         self._node_logp = seq - suffix
         self._node_value = float(value)
-        self.rounds.append({"node_x": node_x, "edges": edges, "cand_node": cand_node,
+        self.rounds.append({"node_x": node_x, "messages": messages, "cand_node": cand_node,
                             "cand_x": cand_x, "mask": np.asarray(mask, bool),
                             "order": np.asarray(order, np.int64), "steps": 0})
 
