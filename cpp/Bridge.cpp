@@ -127,6 +127,23 @@ py::list toList(const std::vector<std::string> &V) {
   return L;
 }
 
+// Register names and classes are the same for every function of a target: converted to Python
+// once, not per function (hundreds of strings).
+struct ListCache {
+  std::vector<std::string> Key;
+  py::object *List = nullptr; // never destroyed: the interpreter is never finalized
+
+  py::object get(const std::vector<std::string> &V) {
+    if (!List || Key != V) {
+      delete List;
+      List = new py::object(toList(V));
+      Key = V;
+    }
+    return *List;
+  }
+};
+ListCache RegClassesCache, RegNamesCache;
+
 py::dict toArrays(const GraphBuffers &G) {
   py::dict Arrays;
   for (int F = 0; F < spec::NumFeatures; ++F) {
@@ -168,7 +185,8 @@ PolicyResult runPolicy(const PolicyRequest &Req) {
       Handle->Host = Req.Host;
       py::object Embed = py::module_::import("rl4real._embed");
       py::object Out = Embed.attr("allocate")(Host, toArrays(*Req.Graph), toDict(Req.Meta),
-                                             toList(Req.RegClasses), toList(Req.RegNames),
+                                             RegClassesCache.get(Req.RegClasses),
+                                             RegNamesCache.get(Req.RegNames),
                                              toDict(Req.Config));
       if (Out.is_none())
         R.Ok = true;

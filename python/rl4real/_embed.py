@@ -9,6 +9,7 @@ from __future__ import annotations
 import bdb
 import ctypes
 import os
+import queue
 import sys
 import threading
 
@@ -50,8 +51,31 @@ def _policy(config):
     return _policies[key]
 
 
+class _Worker:
+    """The thread policies run in, reused from function to function (starting a thread per
+    function cost ~0.4 ms inside clang). A worker whose policy outlives its budget is abandoned
+    and the next function gets a new one."""
+
+    def __init__(self):
+        self.jobs: queue.SimpleQueue = queue.SimpleQueue()
+        self.thread = threading.Thread(target=self._loop, daemon=True, name="rl4real-policy")
+        self.thread.start()
+
+    def _loop(self) -> None:
+        try:
+            while True:
+                self.jobs.get()()
+        except PolicyTimeout:  # delivered late, after the job had finished: the thread just ends
+            pass
+
+
+_worker: _Worker | None = None
+
+
 def _run(policy, session: Session, budget: float) -> str | None:
+    global _worker
     outcome: list[str | None] = [None]
+    done = threading.Event()
 
     def target():
         try:
@@ -63,20 +87,25 @@ def _run(policy, session: Session, budget: float) -> str | None:
             pass
         except BaseException as e:  # noqa: BLE001 - report, never crash the compiler
             outcome[0] = f"{type(e).__name__}: {e}".splitlines()[0]
+        finally:
+            done.set()
 
     if budget <= 0:
         target()
         return outcome[0]
     # A worker thread lets the compiler walk away from a policy that hangs (even in a C call).
-    worker = threading.Thread(target=target, daemon=True, name=f"rl4real:{session.function}")
-    worker.start()
-    worker.join(budget)
-    while worker.is_alive() and _debugger_active.is_set():
-        worker.join(0.2)  # no deadline while a person is in pdb
+    if _worker is None:
+        _worker = _Worker()
+    worker = _worker
+    worker.jobs.put(target)
+    finished = done.wait(budget)
+    while not finished and _debugger_active.is_set():
+        finished = done.wait(0.2)  # no deadline while a person is in pdb
     _debugger_active.clear()
-    if worker.is_alive():
+    if not finished:
+        _worker = None
         session.host.close()  # later decisions are refused with reason "closed"
-        ctypes.pythonapi.PyThreadState_SetAsyncExc(ctypes.c_ulong(worker.ident),
+        ctypes.pythonapi.PyThreadState_SetAsyncExc(ctypes.c_ulong(worker.thread.ident),
                                                    ctypes.py_object(PolicyTimeout))
         return f"policy exceeded its time budget of {budget:g} s"
     return outcome[0]

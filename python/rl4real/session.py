@@ -15,6 +15,11 @@ import numpy as np
 from . import spec
 
 Refusal = enum.IntEnum("Refusal", [name for name, _ in spec.REFUSALS], start=0)
+_REFUSALS = tuple(Refusal)  # code -> member without Enum.__call__ (assign is on the hot path)
+
+
+def _refusal(code: int) -> Refusal:
+    return _REFUSALS[code] if 0 <= code < len(_REFUSALS) else Refusal(code)
 
 
 class Table:
@@ -88,8 +93,8 @@ class Session:
             node, reg = _index(node), _index(reg)
         except (TypeError, ValueError, OverflowError):
             return self._refuse_bad_value()
-        r = Refusal(self.host.assign(node, reg))
-        if r == Refusal.ok:
+        r = _refusal(self.host.assign(node, reg))
+        if r is Refusal.ok:
             self.assigned[node] = reg
         return r
 
@@ -143,6 +148,8 @@ class Session:
 
 def _index(x) -> int:
     """An integer index; rejects floats with fractions, NaN, bools and non-numbers."""
+    if type(x) is int:
+        return x
     if isinstance(x, (bool, np.bool_)):
         raise TypeError("bool is not an index")
     if isinstance(x, (int, np.integer)):

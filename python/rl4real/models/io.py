@@ -62,22 +62,32 @@ TASK_COLOR, TASK_SPLIT = 0, 1
 MASKED = -1e9  # logit of a masked action (finite, so softmax stays defined in training)
 
 
+_LOG_COLUMNS = [NODE_FEATURES.index(f) for f in ("log_spill_weight", "log_size", "log_segments",
+                                                    "log_uses", "log_defs", "log_use_freq",
+                                                    "log_degree", "log_candidates")]
+
+
 def node_features(graph) -> np.ndarray:
     n = graph.num_nodes
     node = graph.node
     ncand = np.diff(graph.cand_offsets)
-    free = np.add.reduceat(graph.cand.free.astype(np.float32), graph.cand_offsets[:-1]) \
-        if len(graph.cand) else np.zeros(n, np.float32)
-    hints = np.add.reduceat(graph.cand.is_hint.astype(np.float32), graph.cand_offsets[:-1]) \
-        if len(graph.cand) else np.zeros(n, np.float32)
-    free = np.where(ncand > 0, free, 0)
-    hints = np.where(ncand > 0, hints, 0)
-    cols = [np.log1p(node.spill_weight), node.unspillable, np.log1p(node.size) / 4,
-            np.log1p(node.num_segments), np.log1p(node.num_uses), np.log1p(node.num_defs),
-            node.loop_depth, np.log1p(node.use_freq), np.log1p(graph.degree()), np.log1p(ncand),
-            free / np.maximum(ncand, 1), (hints > 0)]
-    scalars = np.stack([np.asarray(c, np.float32) for c in cols], axis=1).reshape(n, len(cols))
-    return np.concatenate([scalars, node.embedding.reshape(n, spec.EMBEDDING_DIM)], axis=1)
+    if len(graph.cand):
+        starts = graph.cand_offsets[:-1]
+        free = np.where(ncand > 0, np.add.reduceat(graph.cand.free, starts), 0)
+        hints = np.where(ncand > 0, np.add.reduceat(graph.cand.is_hint, starts), 0)
+    else:
+        free = hints = np.zeros(n)
+    scalars = np.empty((n, 12))  # in NODE_FEATURES order; one log1p over the log columns
+    for i, col in enumerate((node.spill_weight, node.unspillable, node.size, node.num_segments,
+                             node.num_uses, node.num_defs, node.loop_depth, node.use_freq,
+                             graph.degree(), ncand, free / np.maximum(ncand, 1), hints > 0)):
+        scalars[:, i] = col
+    scalars[:, _LOG_COLUMNS] = np.log1p(scalars[:, _LOG_COLUMNS])
+    scalars[:, NODE_FEATURES.index("log_size")] /= 4
+    out = np.empty((n, len(NODE_FEATURES)), np.float32)
+    out[:, :12] = scalars
+    out[:, 12:] = node.embedding.reshape(n, spec.EMBEDDING_DIM)
+    return out
 
 
 def messages(graph) -> tuple[np.ndarray, np.ndarray]:

@@ -107,6 +107,7 @@ class HierarchicalPolicy:
         if self.recorder:
             self.recorder.round(node_x, messages, cand_node, cand_x, ~visited, order, logits, node_value)
         cand_off = g.cand_offsets.tolist()
+        regs = g.cand.reg.tolist()  # python ints: session.assign's fast path
         splitting = session.split_budget_left > 0
         for node in order.tolist():
             self.decisions += 1  # a select_node step (its logits were evaluated once, above)
@@ -134,5 +135,5 @@ class HierarchicalPolicy:
             choice = self._choose_colour(node, color_logits, rounded, color_value, start, stop,
                                          n_cands + node, free)
             if choice < len(free):
-                session.assign(node, g.cand.reg[start + choice])
+                session.assign(node, regs[start + choice])
         return visited
