@@ -94,6 +94,19 @@ std::string startInterpreter(std::string PythonExe) {
                  Free = H.Host->freeCandidates(Node);
                return py::bytes(reinterpret_cast<const char *>(Free.data()), Free.size());
              })
+        .def("colour_in_order",
+             [](HostHandle &H, const py::array_t<int64_t, py::array::c_style | py::array::forcecast> &Order,
+                const py::array_t<double, py::array::c_style | py::array::forcecast> &Score,
+                const py::array_t<double, py::array::c_style | py::array::forcecast> &Leave) {
+               std::vector<int64_t> Pairs;
+               int64_t Decisions = 0;
+               if (H.Host)
+                 Decisions = H.Host->colourInOrder(Order.data(), size_t(Order.size()), Score.data(),
+                                                   size_t(Score.size()), Leave.data(),
+                                                   size_t(Leave.size()), Pairs);
+               return py::make_tuple(Decisions, py::array_t<int64_t>(py::ssize_t(Pairs.size()),
+                                                                     Pairs.data()));
+             })
         .def("count_decisions",
              [](HostHandle &H, int64_t N) {
                if (H.Host)

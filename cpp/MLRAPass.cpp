@@ -22,6 +22,7 @@
 #include "llvm/IR/Module.h"
 #include "llvm/Target/TargetMachine.h"
 
+#include <algorithm>
 #include <chrono>
 
 using namespace llvm;
@@ -74,6 +75,39 @@ public:
                      Matrix.checkInterference(*N.LI, MCRegister(G.CandRegs[C])) ==
                          LiveRegMatrix::IK_Free);
     return Free;
+  }
+
+  int64_t colourInOrder(const int64_t *Order, size_t NumOrder, const double *Score, size_t NumScore,
+                        const double *Leave, size_t NumLeave,
+                        std::vector<int64_t> &AssignedPairs) override {
+    int64_t Decisions = 0;
+    for (size_t I = 0; I < NumOrder; ++I) {
+      int64_t Node = Order[I];
+      if (Node < 0 || Node >= int64_t(G.Nodes.size()) || size_t(Node) >= NumLeave)
+        continue;
+      const GraphNode &N = G.Nodes[Node];
+      if (N.CandEnd > NumScore)
+        continue;
+      std::vector<uint8_t> Free = freeCandidates(Node);
+      if (std::find(Free.begin(), Free.end(), 1) == Free.end())
+        continue;
+      ++Decisions;
+      double Best = Leave[Node];
+      int64_t Pick = -1;
+      for (int64_t C = int64_t(Free.size()) - 1; C >= 0; --C)
+        if (Free[C] && Score[N.CandBegin + C] >= Best) {
+          Best = Score[N.CandBegin + C];
+          Pick = C;
+        }
+      if (Pick < 0)
+        continue; // "leave to greedy" scored highest
+      int64_t Reg = G.CandRegs[N.CandBegin + Pick];
+      if (assign(Node, Reg) == spec::R_ok) {
+        AssignedPairs.push_back(Node);
+        AssignedPairs.push_back(Reg);
+      }
+    }
+    return Decisions;
   }
 
   void countDecisions(int64_t N) override { P.Record.Decisions += N; }

@@ -132,6 +132,36 @@ class Session:
         regs = self.graph.cand.reg[self.graph.candidates(node)].tolist()
         return np.array([self.is_free(node, r) for r in regs], dtype=bool)
 
+    def colour_in_order(self, order, scores, leave) -> int:
+        """A whole deterministic colour pass in one call: for each node of `order` that has a free
+        candidate, assign the free candidate with the highest score (`scores`: one per row of
+        graph.cand; lowest row on ties) unless `leave[node]` is higher (then greedy allocates the
+        node). Returns how many nodes had a free candidate (colour decisions). The compiler runs
+        the loop natively; hosts without it get this Python loop, with the same result."""
+        order = np.ascontiguousarray(order, dtype=np.int64)
+        scores = np.ascontiguousarray(scores, dtype=np.float64)
+        leave = np.ascontiguousarray(leave, dtype=np.float64)
+        native = getattr(self.host, "colour_in_order", None)
+        if native is not None:
+            decisions, pairs = native(order, scores, leave)
+            self.assigned.update(zip(pairs[0::2].tolist(), pairs[1::2].tolist()))
+            return int(decisions)
+        decisions = 0
+        offsets, regs = self.graph.cand_offsets, self.graph.cand.reg
+        for node in order.tolist():
+            free = self.free_candidates(node)
+            if not free.any():
+                continue
+            decisions += 1
+            start = int(offsets[node])
+            best, pick = leave[node], -1
+            for i in range(len(free) - 1, -1, -1):
+                if free[i] and scores[start + i] >= best:
+                    best, pick = scores[start + i], i
+            if pick >= 0:
+                self.assign(node, int(regs[start + pick]))
+        return decisions
+
     def count_decisions(self, n: int) -> None:
         """Tell the compiler how many model decisions were taken (reported as `decisions`)."""
         count = getattr(self.host, "count_decisions", None)

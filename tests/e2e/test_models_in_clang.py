@@ -1,5 +1,6 @@
 """The hierarchical policy inside clang-22: both backends give byte-identical assembly (which
-differs from stock greedy, so the test cannot pass vacuously), an exported model directory gives
+differs from stock greedy, so the test cannot pass vacuously), the native colour loop decides as
+its Python fallback does, an exported model directory gives
 the same decisions, and a broken model directory falls back to greedy (or fails in strict mode)."""
 
 import json
@@ -9,7 +10,7 @@ import sys
 
 import pytest
 
-from conftest import CLANG, PROGRAMS, read_report, rl_env, run_program
+from conftest import CLANG, POLICIES, PROGRAMS, read_report, rl_env, run_program
 from rl4real import corpus
 from rl4real.models import store
 
@@ -38,6 +39,23 @@ def test_backends_give_identical_assembly_on_lua(plugin, tmp_path):
     assert asm["onnxruntime"] == asm["torch"]
     subprocess.run([CLANG, "-O2", "-S", "-w", *flags, str(src), "-o", str(tmp_path / "stock.s")], check=True)
     assert (tmp_path / "stock.s").read_bytes() != asm["torch"]
+
+
+@pytest.mark.slow
+def test_native_colour_loop_matches_the_python_loop(plugin, tmp_path):
+    """session.colour_in_order runs natively in clang; its Python fallback must decide the same."""
+    srcs = [PROGRAMS / "interp.c", PROGRAMS / "sha256.c", corpus.lua_dir() / "lvm.c",
+            corpus.lua_dir() / "lparser.c"]
+    for src in srcs:
+        native, python, stock = (tmp_path / f"{src.stem}.{k}.s" for k in ("native", "python", "stock"))
+        report = tmp_path / f"{src.stem}.jsonl"
+        assemble(plugin, src, native, rl_env(policy="hierarchical", report=report))
+        r = assemble(plugin, src, python, rl_env(policy=POLICIES / "python_colour.py"))
+        assert "rl4real" not in r.stderr, r.stderr
+        assert native.read_bytes() == python.read_bytes(), src.name
+        subprocess.run([CLANG, "-O2", "-S", "-w", str(src), "-o", str(stock)], check=True)
+        assert native.read_bytes() != stock.read_bytes(), src.name
+        assert sum(x["assigned_by_policy"] for x in read_report(report)) > 0
 
 
 def test_exported_model_gives_the_same_code(plugin, tmp_path):

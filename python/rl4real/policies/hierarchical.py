@@ -5,7 +5,8 @@ The encoder runs once per function (again only after an accepted split). select_
 depend on the graph only, not on the decisions taken, so it is evaluated once and its masked
 argmax is taken incrementally as nodes are visited: the same actions as calling it every step.
 Any of the four models can be replaced by a callable with the same inputs and outputs
-(`HierarchicalPolicy(overrides={"color_node": fn})`).
+(`HierarchicalPolicy(overrides={"color_node": fn})`). Deterministic and without splitting, a
+round's whole visiting loop is one call (session.colour_in_order: native inside clang).
 
 For training, `rng` makes every decision a sample from the model's distribution instead of its
 argmax (Gumbel-max; for select_node, sorting Gumbel-perturbed logits samples the whole visiting
@@ -48,18 +49,10 @@ class HierarchicalPolicy:
             self.recorder.decision(agent, node, action, logits, value, inputs)
         return action
 
-    def _choose_colour(self, node, logits, rounded, value, start, stop, leave_row, free) -> int:
+    def _choose_colour(self, node, logits, value, start, stop, leave_row, free) -> int:
         """One colour decision from the batched color_node output: the node's candidate rows
-        (masked as the model masks, io.MASKED where not free) and its leave row. Without sampling
-        or recording it runs on the pre-rounded logits as a plain loop (the common case inside
-        the compiler: a numpy call costs more than the loop over a dozen candidates)."""
+        (masked as the model masks, io.MASKED where not free) and its leave row."""
         self.decisions += 1
-        if self.rng is None and self.recorder is None:
-            best, action = rounded[leave_row], stop - start  # same ties as choose(): lowest index
-            for i in range(stop - start - 1, -1, -1):
-                if free[i] and rounded[start + i] >= best:
-                    best, action = rounded[start + i], i
-            return action
         sub = np.empty(stop - start + 1, dtype=np.float32)
         sub[:-1] = np.where(free, logits[start:stop], io.MASKED)
         sub[-1] = logits[leave_row]
@@ -101,14 +94,21 @@ class HierarchicalPolicy:
         n_cands = len(cand_node)
         color_logits, color_value = self.run("color_node", h, cand_node, cand_x,
                                              np.ones(n_cands + n, dtype=bool))
-        rounded = np.round(color_logits.astype(np.float64), 4).tolist() if self.rng is None else None
         logits, node_value = self.run("select_node", h, node_x, ~visited)
         order = self._order(logits, visited)
+        splitting = session.split_budget_left > 0
+        if self.rng is None and self.recorder is None and not splitting:
+            # Deterministic and nothing else to decide: the visiting loop in one host call, with
+            # the same rounding and ties as choose().
+            rounded = np.round(color_logits.astype(np.float64), 4)
+            self.decisions += len(order) + session.colour_in_order(order, rounded[:n_cands],
+                                                                   rounded[n_cands:])
+            visited[order] = True
+            return visited
         if self.recorder:
             self.recorder.round(node_x, messages, cand_node, cand_x, ~visited, order, logits, node_value)
         cand_off = g.cand_offsets.tolist()
         regs = g.cand.reg.tolist()  # python ints: session.assign's fast path
-        splitting = session.split_budget_left > 0
         for node in order.tolist():
             self.decisions += 1  # a select_node step (its logits were evaluated once, above)
             if self.recorder:
@@ -132,7 +132,7 @@ class HierarchicalPolicy:
                     return grown
             if not free.any():
                 continue  # nothing legal: greedy allocates it
-            choice = self._choose_colour(node, color_logits, rounded, color_value, start, stop,
+            choice = self._choose_colour(node, color_logits, color_value, start, stop,
                                          n_cands + node, free)
             if choice < len(free):
                 session.assign(node, regs[start + choice])
