@@ -12,9 +12,10 @@ import os
 import queue
 import sys
 import threading
+import time
 
 from . import spec
-from .policies import load_policy
+from .policies import BUILTIN, load_policy
 from .session import Graph, Session
 
 _policies: dict[tuple, object] = {}  # loaded policy, or the reason it cannot load
@@ -23,7 +24,7 @@ _warned: set[str] = set()
 
 
 class PolicyTimeout(Exception):
-    """Raised inside a policy thread that outlived its time budget."""
+    """Raised inside a policy that outlived its time budget."""
 
 
 def allocate(host, arrays, meta, reg_classes, reg_names, config) -> str | None:
@@ -37,7 +38,10 @@ def allocate(host, arrays, meta, reg_classes, reg_names, config) -> str | None:
     session = Session(host=host, graph=Graph(arrays), function=meta.get("function", ""),
                       file=meta.get("file", ""), target=meta.get("target", ""),
                       reg_classes=list(reg_classes), reg_names=list(reg_names), config=dict(config))
-    return _run(policy, session, float(config.get("timeout") or 0))
+    budget = float(config.get("timeout") or 0)
+    if config.get("policy", "heuristic") in BUILTIN:
+        return _run_inline(policy, session, budget)
+    return _run(policy, session, budget)
 
 
 def _policy(config):
@@ -72,28 +76,41 @@ class _Worker:
 _worker: _Worker | None = None
 
 
+def _call(policy, session: Session) -> str | None:
+    """Runs the policy; None, or why it failed (never raises, except the timeout itself)."""
+    try:
+        policy.allocate(session)
+    except bdb.BdbQuit:
+        _warn_once("quit", "the debugger was quit inside the policy; decisions made so far are kept")
+    except PolicyTimeout:
+        raise
+    except BaseException as e:  # noqa: BLE001 - report, never crash the compiler
+        return f"{type(e).__name__}: {e}".splitlines()[0]
+    return None
+
+
+def _timed_out(budget: float) -> str:
+    return f"policy exceeded its time budget of {budget:g} s"
+
+
 def _run(policy, session: Session, budget: float) -> str | None:
+    """A user's policy runs in the worker thread, so that even a hang inside a C call cannot hang
+    the compiler: past the budget the compiler walks away from it."""
     global _worker
     outcome: list[str | None] = [None]
     done = threading.Event()
 
     def target():
         try:
-            policy.allocate(session)
-        except bdb.BdbQuit:
-            _warn_once("quit", "the debugger was quit inside the policy; decisions made so far "
-                       "are kept")
+            outcome[0] = _call(policy, session)
         except PolicyTimeout:
             pass
-        except BaseException as e:  # noqa: BLE001 - report, never crash the compiler
-            outcome[0] = f"{type(e).__name__}: {e}".splitlines()[0]
         finally:
             done.set()
 
     if budget <= 0:
         target()
         return outcome[0]
-    # A worker thread lets the compiler walk away from a policy that hangs (even in a C call).
     if _worker is None:
         _worker = _Worker()
     worker = _worker
@@ -107,8 +124,63 @@ def _run(policy, session: Session, budget: float) -> str | None:
         session.host.close()  # later decisions are refused with reason "closed"
         ctypes.pythonapi.PyThreadState_SetAsyncExc(ctypes.c_ulong(worker.thread.ident),
                                                    ctypes.py_object(PolicyTimeout))
-        return f"policy exceeded its time budget of {budget:g} s"
+        return _timed_out(budget)
     return outcome[0]
+
+
+class _Watchdog:
+    """Enforces the budget of built-in policies, which run on the compiler's own thread (handing
+    each function to the worker thread and back cost ~0.5 ms inside clang, more than a small
+    function's allocation). It polls; past the deadline it closes the session and raises
+    PolicyTimeout in the compiler's thread at its next Python instruction. Built-in policies make
+    no blocking calls, so that instruction comes. It checks every budget/4 (at most every second,
+    at least every millisecond), so a policy stops within budget + that interval."""
+
+    def __init__(self, budget: float):
+        self.lock = threading.Lock()
+        self.call = None  # (deadline, thread id, session) of the call in progress
+        self.interval = self.interval_for(budget)
+        threading.Thread(target=self._loop, daemon=True, name="rl4real-watchdog").start()
+
+    @staticmethod
+    def interval_for(budget: float) -> float:
+        return min(1.0, max(0.001, budget / 4))
+
+    def _loop(self) -> None:
+        while True:
+            time.sleep(self.interval)
+            with self.lock:
+                call = self.call
+                if call is None or _debugger_active.is_set():
+                    continue
+                if time.monotonic() >= call[0]:
+                    self.call = None
+                    call[2].host.close()
+                    ctypes.pythonapi.PyThreadState_SetAsyncExc(ctypes.c_ulong(call[1]),
+                                                               ctypes.py_object(PolicyTimeout))
+
+
+_watchdog: _Watchdog | None = None
+
+
+def _run_inline(policy, session: Session, budget: float) -> str | None:
+    global _watchdog
+    if budget <= 0:
+        return _call(policy, session)
+    if _watchdog is None:
+        _watchdog = _Watchdog(budget)
+    _watchdog.interval = _Watchdog.interval_for(budget)
+    try:
+        try:
+            with _watchdog.lock:
+                _watchdog.call = (time.monotonic() + budget, threading.get_ident(), session)
+            return _call(policy, session)
+        finally:  # a timeout raised from here on is caught below: it never reaches the compiler
+            with _watchdog.lock:
+                _watchdog.call = None
+            _debugger_active.clear()
+    except PolicyTimeout:
+        return _timed_out(budget)
 
 
 def _warn_once(key: str, message: str) -> None:

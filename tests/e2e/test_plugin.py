@@ -10,6 +10,7 @@ import time
 import pytest
 
 from conftest import POLICIES, PROGRAMS, compile_c, read_report, rl_env, run_program
+from rl4real import corpus
 
 PROGS = sorted(PROGRAMS.glob("*.c"))
 FAULTY = POLICIES / "faulty.py"
@@ -101,6 +102,26 @@ def test_faulty_policy_still_gives_correct_code(plugin, reference, tmp_path, nam
     # Strict mode turns the same fault into a compile error.
     r = compile_c(src, tmp_path / "q", plugin=plugin, env={**env, "RL4REAL_STRICT": "1"}, check=False)
     assert r.returncode != 0 and "error: rl4real:" in r.stderr
+
+
+def test_builtin_policy_past_its_budget_falls_back(plugin, reference, tmp_path):
+    """Built-in policies run on the compiler's thread under a watchdog: past the budget the
+    function goes to greedy, the other functions still get the policy, the code is correct."""
+    env = rl_env(policy="hierarchical", min_size=1, timeout=0.0001, report=tmp_path / "r.jsonl")
+    r = compile_c(corpus.lua_dir() / "lvm.c", tmp_path / "lvm.o", plugin=plugin, env=env,
+                  flags=["-c", "-DLUA_USE_LINUX", "-mllvm", "-verify-machineinstrs"])
+    recs = [rec for rec in read_report(tmp_path / "r.jsonl") if rec["allocator"] == "rl4real"]
+    timed_out = [rec for rec in recs if rec["fallback"] and "time budget" in rec["fallback"]]
+    assert timed_out and all(rec["assigned"] == 0 for rec in timed_out)
+    assert "exceeded its time budget of 0.0001 s" in r.stderr
+    compile_c(PROGRAMS / "interp.c", tmp_path / "p", plugin=plugin, env=env)
+    assert run_program(tmp_path / "p") == reference["interp"]
+    # the default budget: nothing times out
+    env = rl_env(policy="hierarchical", min_size=1, report=tmp_path / "s.jsonl")
+    compile_c(corpus.lua_dir() / "lvm.c", tmp_path / "lvm2.o", plugin=plugin, env=env,
+              flags=["-c", "-DLUA_USE_LINUX"])
+    assert not any(rec["fallback"] for rec in read_report(tmp_path / "s.jsonl")
+                   if rec["allocator"] == "rl4real")
 
 
 def test_python_that_cannot_start_falls_back(plugin, reference, tmp_path):
