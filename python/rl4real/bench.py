@@ -106,12 +106,16 @@ def build(corpus_path: Path, name: str, cc: list[str], work: Path) -> Path:
     return link(p, objs, work / name)
 
 
+def run_command(p: Program, exe: Path, paths: dict) -> list[str]:
+    return expand(p.run, exe=exe, **paths)
+
+
 def run_program(p: Program, exe: Path, paths: dict, timeout: float = 600) -> str:
     """Runs a built program on its workload (in a fresh folder); its exit status and stdout, the
     text that is compared between builds."""
     stdin = open(expand([p.stdin], **paths)[0], "rb") if p.stdin else subprocess.DEVNULL
     with tempfile.TemporaryDirectory() as cwd:
-        r = subprocess.run(expand(p.run, exe=exe, **paths), stdin=stdin, capture_output=True,
+        r = subprocess.run(run_command(p, exe, paths), stdin=stdin, capture_output=True,
                            cwd=cwd, timeout=timeout)
     return f"exit {r.returncode}\n" + r.stdout.decode(errors="replace")
 
@@ -234,7 +238,7 @@ class Bench:
             reference = None
             for c in self.configs:
                 exe = self._obj_dir(p, c) / p.name
-                out = self._run(p, exe, paths)
+                out = run_program(p, exe, paths)
                 r = self.results[p.name][c.name]
                 if c.name == REFERENCE:
                     reference = out
@@ -245,18 +249,12 @@ class Bench:
                     r.update(self._callgrind(p, exe, paths))
                 progress.step(f"run {p.name} [{c.name}]")
 
-    def _cmd(self, p, exe, paths) -> list[str]:
-        return expand(p.run, exe=exe, **paths)
-
-    def _run(self, p, exe, paths) -> str:
-        return run_program(p, exe, paths)
-
     def _callgrind(self, p, exe, paths) -> dict:
         stdin = open(expand([p.stdin], **paths)[0], "rb") if p.stdin else subprocess.DEVNULL
         with tempfile.TemporaryDirectory() as cwd:
             outfile = Path(cwd) / "callgrind.out"
             subprocess.run(["valgrind", "--tool=callgrind", "--cache-sim=yes",
-                            f"--callgrind-out-file={outfile}", *self._cmd(p, exe, paths)],
+                            f"--callgrind-out-file={outfile}", *run_command(p, exe, paths)],
                            stdin=stdin, capture_output=True, cwd=cwd, timeout=3600, check=True)
             events = summary = None
             for line in outfile.read_text().splitlines():

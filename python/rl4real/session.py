@@ -49,8 +49,8 @@ class Graph:
         self.use = Table("use", arrays)
         n = len(self.node)
         # Rows of the cand and use tables are grouped by node: offsets[i]:offsets[i+1].
-        self.cand_offsets = _offsets(self.cand.node, n)
-        self.use_offsets = _offsets(self.use.node, n)
+        self.cand_offsets = offsets(self.cand.node, n)
+        self.use_offsets = offsets(self.use.node, n)
 
     @property
     def num_nodes(self) -> int:
@@ -66,7 +66,8 @@ class Graph:
         return np.bincount(self.edge.nodes.reshape(-1), minlength=self.num_nodes)
 
 
-def _offsets(owner: np.ndarray, n: int) -> np.ndarray:
+def offsets(owner: np.ndarray, n: int) -> np.ndarray:
+    """CSR offsets of rows grouped by owner (0..n-1): rows of owner i are offsets[i]:offsets[i+1]."""
     out = np.zeros(n + 1, dtype=np.int64)
     np.cumsum(np.bincount(owner, minlength=n), out=out[1:])
     return out

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from .. import spec
+from ..session import offsets
 
 MODEL_VERSION = 4
 HIDDEN = 32
@@ -96,9 +97,7 @@ def messages(graph) -> tuple[np.ndarray, np.ndarray]:
     e = graph.edge.nodes.astype(np.int64).reshape(-1, 2)
     src = np.concatenate([e[:, 0], e[:, 1]])
     dst = np.concatenate([e[:, 1], e[:, 0]])
-    offsets = np.zeros(graph.num_nodes + 1, np.int64)
-    np.cumsum(np.bincount(dst, minlength=graph.num_nodes), out=offsets[1:])
-    return src[np.argsort(dst, kind="stable")], offsets
+    return src[np.argsort(dst, kind="stable")], offsets(dst, graph.num_nodes)
 
 
 def cand_features(graph) -> np.ndarray:

@@ -116,15 +116,15 @@ class Run:
     def _sources(self) -> list[tuple[bench.Program, int]]:
         return [(p, i) for p in self.programs for i in range(len(p.sources))]
 
-    def _paths(self, p: bench.Program) -> dict:
-        return bench.Bench.prepare_paths(self.corpus_path.parent.resolve(), p,
-                                         self.dir / "baseline" / p.name)
-
     def baselines(self) -> dict:
+        """Stock builds (once per run dir); also prepares each program's source paths once."""
         out = {}
+        self.paths = {}
         for p in self.programs:
             self.say(f"stock build of {p.name} ({len(p.sources)} files)")
-            out[p.name] = rollout.build_baseline(p, self._paths(p), str(plugin_path()),
+            self.paths[p.name] = bench.Bench.prepare_paths(self.corpus_path.parent.resolve(), p,
+                                                           self.dir / "baseline" / p.name)
+            out[p.name] = rollout.build_baseline(p, self.paths[p.name], str(plugin_path()),
                                                  self.dir / "baseline" / p.name, self.cfg.workers)
         return out
 
@@ -144,7 +144,7 @@ class Run:
                 suffix = f"#{j}" if k > 1 else ""
                 tasks.append(rollout.Task(
                     name=f"{p.name}/{i}{suffix}", program=p,
-                    paths={key: str(v) for key, v in self._paths(p).items()}, index=i,
+                    paths={key: str(v) for key, v in self.paths[p.name].items()}, index=i,
                     baseline=baselines[p.name], model_dir=str(model_dir),
                     out=str(out_dir / f"{p.name}.{i}{'.' + str(j) if k > 1 else ''}.pkl"),
                     seed=int(self.cfg.seed * 1_000_003 + it * k + j), env=env,

@@ -47,10 +47,14 @@ class OfflineHost:
         free = g.cand.free[s].astype(bool) & ~np.isin(g.cand.unit[s], list(taken))
         return free.astype(np.uint8).tobytes()
 
+    def _row(self, node: int, reg: int) -> int | None:
+        """Reg's position among node's candidates, or None."""
+        rows = np.flatnonzero(self.graph.cand.reg[self.graph.candidates(node)] == reg)
+        return int(rows[0]) if len(rows) else None
+
     def is_free(self, node: int, reg: int) -> bool:
-        s = self.graph.candidates(node)
-        rows = np.flatnonzero(self.graph.cand.reg[s] == reg)
-        return bool(len(rows)) and bool(np.frombuffer(self.free_candidates(node), np.uint8)[rows[0]])
+        row = self._row(node, reg)
+        return row is not None and bool(self.free_candidates(node)[row])
 
     def assign(self, node: int, reg: int) -> int:
         g = self.graph
@@ -60,13 +64,12 @@ class OfflineHost:
             return Refusal.bad_value
         if self.assigned[node] >= 0:
             return Refusal.already_assigned
-        s = g.candidates(node)
-        rows = np.flatnonzero(g.cand.reg[s] == reg)
-        if not len(rows):
+        row = self._row(node, reg)
+        if row is None:
             return Refusal.not_candidate
-        if not np.frombuffer(self.free_candidates(node), np.uint8)[rows[0]]:
+        if not self.free_candidates(node)[row]:
             return Refusal.interferes
-        self.assigned[node] = g.cand.unit[s][rows[0]]
+        self.assigned[node] = g.cand.unit[g.candidates(node).start + row]
         return Refusal.ok
 
     def split(self, node: int, use_index: int) -> int:

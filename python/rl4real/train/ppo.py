@@ -14,6 +14,7 @@ import numpy as np
 import torch
 
 from ..models import io
+from ..session import offsets
 from .config import TrainConfig
 from .trajectory import AGENT_ID
 
@@ -66,12 +67,6 @@ def advantages(episodes: list[dict], cfg: TrainConfig) -> tuple[list, list]:
     return advs, rets
 
 
-def _offsets(owner: np.ndarray, n: int) -> np.ndarray:
-    out = np.zeros(n + 1, np.int64)
-    np.cumsum(np.bincount(owner, minlength=n), out=out[1:])
-    return out
-
-
 def evaluate(modules: dict, ep: dict, dev: torch.device):
     """(log-prob, entropy, value) of every decision of the episode under the modules' weights."""
     d = len(ep["agent"])
@@ -104,7 +99,7 @@ def evaluate(modules: dict, ep: dict, dev: torch.device):
             n_cands = cand_node.shape[0]
             logits, v = modules["color_node"](h, cand_node, t(rd["cand_x"]),
                                               torch.ones(n_cands + n, dtype=torch.bool, device=dev))
-            off = _offsets(rd["cand_node"], n)
+            off = offsets(rd["cand_node"], n)
             nodes = ep["node"][cn]
             width = int((off[nodes + 1] - off[nodes]).max()) + 1
             rows = np.zeros((len(cn), width), np.int64)
