@@ -7,6 +7,7 @@
 #include <pybind11/embed.h>
 #include <pybind11/numpy.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstring>
 #include <dlfcn.h>
@@ -26,6 +27,10 @@ namespace {
 struct HostHandle {
   HostSession *Host = nullptr;
 };
+
+// Arrays from Python converted (if need be) to contiguous arrays of the C type.
+using DoubleArray = py::array_t<double, py::array::c_style | py::array::forcecast>;
+using ByteArray = py::array_t<uint8_t, py::array::c_style | py::array::forcecast>;
 
 std::mutex CallLock;
 bool Started = false;
@@ -95,15 +100,15 @@ std::string startInterpreter(std::string PythonExe) {
                return py::bytes(reinterpret_cast<const char *>(Free.data()), Free.size());
              })
         .def("colour_in_order",
-             [](HostHandle &H, const py::array_t<int64_t, py::array::c_style | py::array::forcecast> &Order,
-                const py::array_t<double, py::array::c_style | py::array::forcecast> &Score,
-                const py::array_t<double, py::array::c_style | py::array::forcecast> &Leave) {
+             [](HostHandle &H, const DoubleArray &NodeScore, const ByteArray &Visit,
+                const DoubleArray &Score, const DoubleArray &Leave) {
                std::vector<int64_t> Pairs;
                int64_t Decisions = 0;
+               size_t Nodes = size_t(std::min({NodeScore.size(), Visit.size(), Leave.size()}));
                if (H.Host)
-                 Decisions = H.Host->colourInOrder(Order.data(), size_t(Order.size()), Score.data(),
-                                                   size_t(Score.size()), Leave.data(),
-                                                   size_t(Leave.size()), Pairs);
+                 Decisions = H.Host->colourInOrder(NodeScore.data(), Visit.data(), Nodes,
+                                                   Score.data(), size_t(Score.size()),
+                                                   Leave.data(), Pairs);
                return py::make_tuple(Decisions, py::array_t<int64_t>(py::ssize_t(Pairs.size()),
                                                                      Pairs.data()));
              })
@@ -126,38 +131,47 @@ std::string firstLine(const char *What) {
   return S.substr(0, S.find('\n'));
 }
 
-py::dict toDict(const std::vector<std::pair<std::string, std::string>> &KV) {
+py::object toDict(const std::vector<std::pair<std::string, std::string>> &KV) {
   py::dict D;
   for (const auto &[K, V] : KV)
     D[py::str(K)] = py::str(V);
   return D;
 }
 
-py::list toList(const std::vector<std::string> &V) {
+py::object toList(const std::vector<std::string> &V) {
   py::list L;
   for (const auto &S : V)
     L.append(py::str(S));
   return L;
 }
 
-// Register names and classes are the same for every function of a target: converted to Python
-// once, not per function (hundreds of strings).
-struct ListCache {
-  std::vector<std::string> Key;
-  py::object *List = nullptr; // never destroyed: the interpreter is never finalized
+// Register names and classes, and the configuration, are the same for every function of a
+// target: converted to Python once, not per function (hundreds of strings).
+template <typename T, py::object (*Convert)(const T &)> struct PyCache {
+  T Key;
+  py::object *Value = nullptr; // never destroyed: the interpreter is never finalized
 
-  py::object get(const std::vector<std::string> &V) {
-    if (!List || Key != V) {
-      delete List;
-      List = new py::object(toList(V));
+  py::object get(const T &V) {
+    if (!Value || Key != V) {
+      delete Value;
+      Value = new py::object(Convert(V));
       Key = V;
     }
-    return *List;
+    return *Value;
   }
 };
-ListCache RegClassesCache, RegNamesCache;
+PyCache<std::vector<std::string>, toList> RegClassesCache, RegNamesCache;
+PyCache<std::vector<std::pair<std::string, std::string>>, toDict> ConfigCache;
 
 py::dict toArrays(const GraphBuffers &G) {
+  // dtypes and keys made once: parsing a dtype string per array per function is measurable
+  static const auto *DTypes = [] {
+    auto *V = new std::vector<std::pair<py::dtype, py::str>>; // never destroyed, as above
+    for (int F = 0; F < spec::NumFeatures; ++F)
+      V->emplace_back(py::dtype(spec::Features[F].DType),
+                      py::str(std::string(spec::Features[F].Table) + "_" + spec::Features[F].Name));
+    return V;
+  }();
   py::dict Arrays;
   for (int F = 0; F < spec::NumFeatures; ++F) {
     const spec::FeatureInfo &I = spec::Features[F];
@@ -165,11 +179,12 @@ py::dict toArrays(const GraphBuffers &G) {
     std::vector<py::ssize_t> Shape{Rows};
     if (I.Cols > 1)
       Shape.push_back(I.Cols);
-    py::array A(py::dtype(I.DType), Shape);
+    const auto &[DType, Key] = (*DTypes)[F];
+    py::array A(DType, Shape);
     const auto &Bytes = G.bytes(spec::Feature(F));
     if (!Bytes.empty())
       std::memcpy(A.mutable_data(), Bytes.data(), Bytes.size());
-    Arrays[py::str(std::string(I.Table) + "_" + I.Name)] = A;
+    Arrays[Key] = A;
   }
   return Arrays;
 }
@@ -196,11 +211,11 @@ PolicyResult runPolicy(const PolicyRequest &Req) {
       Host = (*HostClass)();
       Handle = &Host.cast<HostHandle &>();
       Handle->Host = Req.Host;
-      py::object Embed = py::module_::import("rl4real._embed");
-      py::object Out = Embed.attr("allocate")(Host, toArrays(*Req.Graph), toDict(Req.Meta),
-                                             RegClassesCache.get(Req.RegClasses),
-                                             RegNamesCache.get(Req.RegNames),
-                                             toDict(Req.Config));
+      static py::object *Allocate =
+          new py::object(py::module_::import("rl4real._embed").attr("allocate"));
+      py::object Out = (*Allocate)(Host, toArrays(*Req.Graph), toDict(Req.Meta),
+                                   RegClassesCache.get(Req.RegClasses),
+                                   RegNamesCache.get(Req.RegNames), ConfigCache.get(Req.Config));
       if (Out.is_none())
         R.Ok = true;
       else

@@ -25,12 +25,14 @@ public:
   virtual bool isFree(int64_t Node, int64_t Reg) = 0;
   /// For each of Node's candidates (in order): would assign(Node, candidate) be accepted now?
   virtual std::vector<uint8_t> freeCandidates(int64_t Node) = 0;
-  /// The deterministic colour pass of a model policy in one call (session.colour_in_order): for
-  /// each node of Order with a free candidate, the free candidate with the highest Score (one per
-  /// candidate row; lowest row on ties) is assigned unless Leave[node] is higher. Appends the
-  /// accepted (node, register) pairs to Assigned; returns how many nodes had a free candidate.
-  virtual int64_t colourInOrder(const int64_t *Order, size_t NumOrder, const double *Score,
-                                size_t NumScore, const double *Leave, size_t NumLeave,
+  /// The deterministic colour pass of a model policy in one call (session.colour_in_order): the
+  /// nodes with Visit set, in descending NodeScore order (lowest index on ties), each with a free
+  /// candidate gets the free candidate with the highest Score (one per candidate row; lowest row on
+  /// ties) unless Leave[node] is higher. Scores compare rounded to 4 decimals, as numpy's round
+  /// does (the policies' tie rule). Appends the accepted (node, register) pairs to Assigned;
+  /// returns how many nodes had a free candidate.
+  virtual int64_t colourInOrder(const double *NodeScore, const uint8_t *Visit, size_t NumNodes,
+                                const double *Score, size_t NumScore, const double *Leave,
                                 std::vector<int64_t> &Assigned) = 0;
   /// The policy reports how many model decisions it took (for per-decision timing).
   virtual void countDecisions(int64_t N) = 0;

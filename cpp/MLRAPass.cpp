@@ -24,6 +24,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cmath>
 
 using namespace llvm;
 
@@ -77,14 +78,18 @@ public:
     return Free;
   }
 
-  int64_t colourInOrder(const int64_t *Order, size_t NumOrder, const double *Score, size_t NumScore,
-                        const double *Leave, size_t NumLeave,
+  int64_t colourInOrder(const double *NodeScore, const uint8_t *Visit, size_t NumNodes,
+                        const double *Score, size_t NumScore, const double *Leave,
                         std::vector<int64_t> &AssignedPairs) override {
+    // numpy's round(x, 4): scale, round half to even, unscale.
+    auto Rounded = [](double X) { return std::nearbyint(X * 1e4) / 1e4; };
+    std::vector<std::pair<double, int64_t>> Order;
+    for (size_t Node = 0; Node < NumNodes && Node < G.Nodes.size(); ++Node)
+      if (Visit[Node])
+        Order.push_back({-Rounded(NodeScore[Node]), int64_t(Node)});
+    std::sort(Order.begin(), Order.end()); // by score, then index: lowest index on ties
     int64_t Decisions = 0;
-    for (size_t I = 0; I < NumOrder; ++I) {
-      int64_t Node = Order[I];
-      if (Node < 0 || Node >= int64_t(G.Nodes.size()) || size_t(Node) >= NumLeave)
-        continue;
+    for (auto [Key, Node] : Order) {
       const GraphNode &N = G.Nodes[Node];
       if (N.CandEnd > NumScore)
         continue;
@@ -92,11 +97,11 @@ public:
       if (std::find(Free.begin(), Free.end(), 1) == Free.end())
         continue;
       ++Decisions;
-      double Best = Leave[Node];
+      double Best = Rounded(Leave[Node]);
       int64_t Pick = -1;
       for (int64_t C = int64_t(Free.size()) - 1; C >= 0; --C)
-        if (Free[C] && Score[N.CandBegin + C] >= Best) {
-          Best = Score[N.CandBegin + C];
+        if (Free[C] && Rounded(Score[N.CandBegin + C]) >= Best) {
+          Best = Rounded(Score[N.CandBegin + C]);
           Pick = C;
         }
       if (Pick < 0)

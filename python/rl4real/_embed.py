@@ -132,9 +132,12 @@ class _Watchdog:
     """Enforces the budget of built-in policies, which run on the compiler's own thread (handing
     each function to the worker thread and back cost ~0.5 ms inside clang, more than a small
     function's allocation). It polls; past the deadline it closes the session and raises
-    PolicyTimeout in the compiler's thread at its next Python instruction. Built-in policies make
-    no blocking calls, so that instruction comes. It checks every budget/4 (at most every second,
-    at least every millisecond), so a policy stops within budget + that interval."""
+    PolicyTimeout in the compiler's thread at its next Python instruction. That instruction comes
+    after the C call in progress returns: built-in policies call only numpy, onnxruntime and the
+    host, computations bounded by the function's size that do not wait on anything (a hang
+    inside one could not be interrupted here; user policies, which may call anything, run on the
+    worker thread for that reason). It checks every budget/4 (at most every second, at least
+    every millisecond), so a policy stops within budget + that interval + one such call."""
 
     def __init__(self, budget: float):
         self.lock = threading.Lock()

@@ -8,6 +8,7 @@ once by the compiler, and answers `Refusal.ok` (0) or the reason it was refused 
 from __future__ import annotations
 
 import enum
+import functools
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -27,9 +28,10 @@ class Table:
 
     def __init__(self, name: str, arrays: dict[str, np.ndarray]):
         self._name = name
-        for f in spec.features(name):
+        features = spec.features(name)
+        for f in features:
             setattr(self, f.name, arrays[f.key])
-        self.rows = len(arrays[spec.features(name)[0].key])
+        self.rows = len(arrays[features[0].key])
 
     def __len__(self) -> int:
         return self.rows
@@ -47,10 +49,12 @@ class Graph:
         self.edge = Table("edge", arrays)
         self.cand = Table("cand", arrays)
         self.use = Table("use", arrays)
-        n = len(self.node)
         # Rows of the cand and use tables are grouped by node: offsets[i]:offsets[i+1].
-        self.cand_offsets = offsets(self.cand.node, n)
-        self.use_offsets = offsets(self.use.node, n)
+        self.cand_offsets = offsets(self.cand.node, len(self.node))
+
+    @functools.cached_property
+    def use_offsets(self) -> np.ndarray:  # only splitting needs it: not built for every function
+        return offsets(self.use.node, len(self.node))
 
     @property
     def num_nodes(self) -> int:
@@ -133,23 +137,24 @@ class Session:
         regs = self.graph.cand.reg[self.graph.candidates(node)].tolist()
         return np.array([self.is_free(node, r) for r in regs], dtype=bool)
 
-    def colour_in_order(self, order, scores, leave) -> int:
-        """A whole deterministic colour pass in one call: for each node of `order` that has a free
-        candidate, assign the free candidate with the highest score (`scores`: one per row of
-        graph.cand; lowest row on ties) unless `leave[node]` is higher (then greedy allocates the
-        node). Returns how many nodes had a free candidate (colour decisions). The compiler runs
-        the loop natively; hosts without it get this Python loop, with the same result."""
-        order = np.ascontiguousarray(order, dtype=np.int64)
-        scores = np.ascontiguousarray(scores, dtype=np.float64)
-        leave = np.ascontiguousarray(leave, dtype=np.float64)
+    def colour_in_order(self, node_scores, visit, scores, leave) -> int:
+        """A whole deterministic colour pass in one call: the nodes with `visit` set, in
+        descending `node_scores` order (lowest index on ties), each with a free candidate gets the
+        free candidate with the highest score (`scores`: one per row of graph.cand; lowest row on
+        ties) unless `leave[node]` is higher (then greedy allocates the node). Scores compare
+        rounded to 4 decimals (rounded()). Returns how many nodes had a free candidate (colour
+        decisions). The compiler runs the loop natively; other hosts get this Python loop, with
+        the same result."""
         native = getattr(self.host, "colour_in_order", None)
         if native is not None:
-            decisions, pairs = native(order, scores, leave)
-            self.assigned.update(zip(pairs[0::2].tolist(), pairs[1::2].tolist()))
+            decisions, pairs = native(node_scores, visit, scores, leave)
+            if len(pairs):
+                self.assigned.update(zip(pairs[0::2].tolist(), pairs[1::2].tolist()))
             return int(decisions)
         decisions = 0
+        scores, leave = rounded(scores), rounded(leave)
         offsets, regs = self.graph.cand_offsets, self.graph.cand.reg
-        for node in order.tolist():
+        for node in visiting_order(node_scores, np.asarray(visit, bool)).tolist():
             free = self.free_candidates(node)
             if not free.any():
                 continue
@@ -175,6 +180,18 @@ class Session:
     def _refuse_bad_value(self) -> Refusal:
         # Counted by the compiler like every other refusal: out-of-range values are refused there.
         return Refusal(self.host.assign(-1, -1))
+
+
+def rounded(scores) -> np.ndarray:
+    """Scores rounded to 4 decimals in float64: model policies compare these, so that float noise
+    between backends does not flip near-ties."""
+    return np.round(np.asarray(scores, dtype=np.float64), 4)
+
+
+def visiting_order(node_scores, visit: np.ndarray) -> np.ndarray:
+    """The nodes with `visit` set, by descending rounded score, lowest index on ties."""
+    order = np.argsort(-rounded(node_scores), kind="stable")
+    return order[visit[order]]
 
 
 def _index(x) -> int:

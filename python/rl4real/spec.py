@@ -98,8 +98,11 @@ REFUSALS = [
 ]
 
 
+_BY_TABLE = {t: [f for f in FEATURES if f.table == t] for t in dict.fromkeys(f.table for f in FEATURES)}
+
+
 def features(table: str | None = None) -> list[Feature]:
-    return [f for f in FEATURES if table is None or f.table == table]
+    return list(FEATURES) if table is None else list(_BY_TABLE.get(table, []))
 
 
 def signature() -> str:

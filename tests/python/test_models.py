@@ -91,6 +91,28 @@ def test_models_are_pure_functions(both):
         assert first == again
 
 
+def test_round_is_the_three_models_in_one_call(both):
+    """backend.round (onnxruntime: one fused session) gives what encoder, select_node and
+    color_node give called one by one; without values it skips only the value heads."""
+    rng = np.random.default_rng(5)
+    for g in graphs(count=12, seed=3):
+        n = g.num_nodes
+        cand_node = g.cand.node.astype(np.int64)
+        inputs = (io.node_features(g), *io.messages(g), rng.random(n) < 0.6, cand_node,
+                  io.cand_features(g), rng.random(len(cand_node) + n) < 0.8)
+        for backend in both:
+            separate = backends.run_round(backend.run, *inputs)
+            fused = backend.round(*inputs)
+            lean = backend.round(*inputs, values=False)
+            assert len(fused) == len(separate) == len(lean) == 5
+            for a, b, c in zip(separate, fused, lean):
+                np.testing.assert_allclose(a, b, rtol=1e-5, atol=1e-5)
+                assert c is None or np.array_equal(b, c)
+            assert lean[2] is None and lean[4] is None
+            assert backends.choose(fused[1]) == backends.choose(separate[1])
+            assert backends.choose(fused[3]) == backends.choose(separate[3])
+
+
 def test_ties_break_to_the_lowest_index():
     assert backends.choose(np.array([1.0, 3.0, 3.0, 2.0], np.float32)) == 1
     assert backends.choose(np.array([0.5, 0.50000001], np.float32)) == 0

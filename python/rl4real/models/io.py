@@ -58,35 +58,39 @@ MODELS: dict[str, tuple[list[Tensor], list[Tensor]]] = {
                     Tensor("mask", "bool", ("uses",))],
                    [Tensor("logits", "float32", ("uses",)), Tensor("value", "float32", ())]),
 }
+# What every round of the hierarchical policy evaluates (backends' round()): the encoder, then
+# these models with the named inputs bound to the encoder's input or output of the same name.
+ROUND = {"encoder": {}, "select_node": {"h": "h", "node_x": "node_x"}, "color_node": {"h": "h"}}
 AGENTS = ["select_node", "select_task", "color_node", "split_node"]
 TASK_COLOR, TASK_SPLIT = 0, 1
 MASKED = -1e9  # logit of a masked action (finite, so softmax stays defined in training)
 
 
-_LOG_COLUMNS = [NODE_FEATURES.index(f) for f in ("log_spill_weight", "log_size", "log_segments",
-                                                    "log_uses", "log_defs", "log_use_freq",
-                                                    "log_degree", "log_candidates")]
+_SCALARS = NODE_FEATURES[:12]
+# node_features computes the scalar columns with the log1p ones first (one log1p over a slice),
+# then puts them in NODE_FEATURES order.
+_STACKED = sorted(_SCALARS, key=lambda f: not f.startswith("log_"))
+_LOGGED = sum(f.startswith("log_") for f in _SCALARS)
+_ORDER = [_STACKED.index(f) for f in _SCALARS]
 
 
 def node_features(graph) -> np.ndarray:
     n = graph.num_nodes
-    node = graph.node
+    node, cand = graph.node, graph.cand
     ncand = np.diff(graph.cand_offsets)
-    if len(graph.cand):
-        starts = graph.cand_offsets[:-1]
-        free = np.where(ncand > 0, np.add.reduceat(graph.cand.free, starts), 0)
-        hints = np.where(ncand > 0, np.add.reduceat(graph.cand.is_hint, starts), 0)
-    else:
-        free = hints = np.zeros(n)
-    scalars = np.empty((n, 12))  # in NODE_FEATURES order; one log1p over the log columns
-    for i, col in enumerate((node.spill_weight, node.unspillable, node.size, node.num_segments,
-                             node.num_uses, node.num_defs, node.loop_depth, node.use_freq,
-                             graph.degree(), ncand, free / np.maximum(ncand, 1), hints > 0)):
-        scalars[:, i] = col
-    scalars[:, _LOG_COLUMNS] = np.log1p(scalars[:, _LOG_COLUMNS])
-    scalars[:, NODE_FEATURES.index("log_size")] /= 4
+    free = np.bincount(cand.node, weights=cand.free, minlength=n)
+    columns = {"log_spill_weight": node.spill_weight, "log_size": node.size,
+               "log_segments": node.num_segments, "log_uses": node.num_uses,
+               "log_defs": node.num_defs, "log_use_freq": node.use_freq,
+               "log_degree": graph.degree(), "log_candidates": ncand,
+               "unspillable": node.unspillable, "loop_depth": node.loop_depth,
+               "free_fraction": free / np.maximum(ncand, 1),
+               "has_hint": np.bincount(cand.node, weights=cand.is_hint, minlength=n) > 0}
+    scalars = np.stack([columns[f] for f in _STACKED], axis=1, dtype=np.float64).reshape(n, 12)
+    np.log1p(scalars[:, :_LOGGED], out=scalars[:, :_LOGGED])
+    scalars[:, _STACKED.index("log_size")] /= 4
     out = np.empty((n, len(NODE_FEATURES)), np.float32)
-    out[:, :12] = scalars
+    out[:, :12] = scalars[:, _ORDER]
     out[:, 12:] = node.embedding.reshape(n, spec.EMBEDDING_DIM)
     return out
 
@@ -106,7 +110,7 @@ def cand_features(graph) -> np.ndarray:
     ncand = np.diff(graph.cand_offsets)[c.node]
     cols = [c.is_hint, c.free, c.fixed_conflict, c.clobbered, c.callee_saved,
             c.rank / np.maximum(ncand, 1)]
-    return np.stack([np.asarray(x, np.float32) for x in cols], axis=1).reshape(len(c), len(CAND_FEATURES))
+    return np.stack(cols, axis=1, dtype=np.float32).reshape(len(c), len(CAND_FEATURES))
 
 
 def use_features(graph, node: int) -> np.ndarray:

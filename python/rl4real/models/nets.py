@@ -17,7 +17,8 @@ def _mlp(inp: int, out: int, hidden: int = H) -> nn.Sequential:
 
 
 def _masked(logits: torch.Tensor, mask: torch.Tensor) -> torch.Tensor:
-    return torch.where(mask, logits, torch.full_like(logits, io.MASKED))
+    # a scalar, not full_like: in ONNX one Where, no Shape/ConstantOfShape per call
+    return torch.where(mask, logits, torch.tensor(io.MASKED, dtype=logits.dtype))
 
 
 class Encoder(nn.Module):
@@ -41,7 +42,8 @@ class Encoder(nn.Module):
             running = torch.cumsum(self.msg(h)[msg_src].double(), 0)
             running = torch.cat([torch.zeros(1, H, dtype=running.dtype), running])
             m = (running[msg_offsets[1:]] - running[msg_offsets[:-1]]).float()
-            z, r = torch.sigmoid(self.gates(torch.cat([m, h], 1))).chunk(2, 1)
+            gates = torch.sigmoid(self.gates(torch.cat([m, h], 1)))
+            z, r = gates[:, :H], gates[:, H:]  # constant slices: chunk() exports as 7 ONNX ops
             c = torch.tanh(self.cand(torch.cat([m, r * h], 1)))
             h = (1 - z) * h + z * c
         return h

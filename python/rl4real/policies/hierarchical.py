@@ -18,7 +18,7 @@ from __future__ import annotations
 import numpy as np
 
 from ..models import backends, io
-from ..session import Refusal
+from ..session import Refusal, visiting_order
 
 
 class HierarchicalPolicy:
@@ -75,11 +75,18 @@ class HierarchicalPolicy:
 
     def _order(self, logits: np.ndarray, visited: np.ndarray) -> np.ndarray:
         """The unvisited nodes in the order select_node visits them."""
-        n = len(logits)
-        keys = -np.round(logits.astype(np.float64), 4) if self.rng is None \
-            else -(logits + self.rng.gumbel(size=n))
-        order = np.lexsort((np.arange(n), keys))  # masked argmax, step by step
+        if self.rng is None:  # masked argmax, step by step
+            return visiting_order(logits, ~visited)
+        order = np.argsort(-(logits + self.rng.gumbel(size=len(logits))), kind="stable")
         return order[~visited[order]]
+
+    def _evaluate(self, *inputs) -> tuple:
+        """io.ROUND's models: one backend call, unless one of them is overridden. The value
+        heads are evaluated only for the recorder."""
+        values = self.recorder is not None
+        if self.overrides.keys() & io.ROUND.keys():
+            return backends.run_round(self.run, *inputs, values=values)
+        return self.backend.round(*inputs, values=values)
 
     def _round(self, session, visited: np.ndarray) -> np.ndarray:
         """Visits the unvisited nodes in select_node's order; returns early (with the grown visited
@@ -89,24 +96,22 @@ class HierarchicalPolicy:
         node_x = io.node_features(g)
         cand_x = io.cand_features(g)
         messages = io.messages(g)
-        h = self.run("encoder", node_x, *messages)[0]
         cand_node = g.cand.node.astype(np.int64)
         n_cands = len(cand_node)
-        color_logits, color_value = self.run("color_node", h, cand_node, cand_x,
-                                             np.ones(n_cands + n, dtype=bool))
-        logits, node_value = self.run("select_node", h, node_x, ~visited)
-        order = self._order(logits, visited)
+        unvisited = ~visited
+        h, logits, node_value, color_logits, color_value = self._evaluate(
+            node_x, *messages, unvisited, cand_node, cand_x, np.ones(n_cands + n, dtype=bool))
         splitting = session.split_budget_left > 0
         if self.rng is None and self.recorder is None and not splitting:
             # Deterministic and nothing else to decide: the visiting loop in one host call, with
-            # the same rounding and ties as choose().
-            rounded = np.round(color_logits.astype(np.float64), 4)
-            self.decisions += len(order) + session.colour_in_order(order, rounded[:n_cands],
-                                                                   rounded[n_cands:])
-            visited[order] = True
+            # the same order, rounding and ties as _order() and choose().
+            self.decisions += int(unvisited.sum()) + session.colour_in_order(
+                logits, unvisited, color_logits[:n_cands], color_logits[n_cands:])
+            visited[:] = True
             return visited
+        order = self._order(logits, visited)
         if self.recorder:
-            self.recorder.round(node_x, messages, cand_node, cand_x, ~visited, order, logits, node_value)
+            self.recorder.round(node_x, messages, cand_node, cand_x, unvisited, order, logits, node_value)
         cand_off = g.cand_offsets.tolist()
         regs = g.cand.reg.tolist()  # python ints: session.assign's fast path
         for node in order.tolist():
