@@ -18,7 +18,7 @@ def _mlp(inp: int, out: int, hidden: int = H) -> nn.Sequential:
 
 def _masked(logits: torch.Tensor, mask: torch.Tensor) -> torch.Tensor:
     # a scalar, not full_like: in ONNX one Where, no Shape/ConstantOfShape per call
-    return torch.where(mask, logits, torch.tensor(io.MASKED, dtype=logits.dtype))
+    return torch.where(mask, logits, io.MASKED)
 
 
 class Encoder(nn.Module):
