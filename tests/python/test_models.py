@@ -92,7 +92,7 @@ def test_models_are_pure_functions(both):
 
 
 def test_round_is_the_three_models_in_one_call(both):
-    """backend.round (onnxruntime: one fused session) gives what encoder, select_node and
+    """backend.round (onnxruntime: the round models) gives what encoder, select_node and
     color_node give called one by one; without values it skips only the value heads."""
     rng = np.random.default_rng(5)
     for g in graphs(count=12, seed=3):

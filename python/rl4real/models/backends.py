@@ -2,16 +2,14 @@
 Both read the same model directory; both must pick the same actions (choose()).
 
 `round()` evaluates what every round of the hierarchical policy needs (io.ROUND: the encoder,
-then select_node and color_node on its embeddings) in one call; onnxruntime runs it as one
-session built at load time from the three model files, which inside clang costs ~0.2 ms less
-per function than three calls (each call's overhead is paid with cold caches there)."""
+then select_node and color_node on its embeddings) in one call: onnxruntime runs the round
+models export wrote (models/fuse.py), torch the three modules."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
 import numpy as np
-import onnx
 
 from ..session import rounded
 from . import io, store
@@ -87,82 +85,26 @@ class OrtBackend:
         opts.add_session_config_entry("session.intra_op.allow_spinning", "0")
         opts.add_session_config_entry("session.inter_op.allow_spinning", "0")
         opts.log_severity_level = 3
-        self.sessions = {}
-        self.names = {}
-        protos = {}
-        for name, (inputs, _) in io.MODELS.items():
-            path = model_dir / f"{name}.onnx"
-            try:
-                protos[name] = onnx.load(str(path))
-                self.sessions[name] = ort.InferenceSession(protos[name].SerializeToString(), opts,
-                                                           providers=["CPUExecutionProvider"])
-            except Exception as e:  # noqa: BLE001 - corrupt or missing file
-                raise store.ModelError(f"cannot load {path}: {type(e).__name__}: {e}") from None
-            self.names[name] = [t.name for t in inputs]
-        fused, self.round_inputs = _fuse_round(protos)
-        # onnxruntime runs every node whatever outputs are asked for: a second session without
-        # the value heads serves inference, which does not read them
-        self.round_sessions = {
-            values: ort.InferenceSession(
-                (fused if values else _without_values(fused)).SerializeToString(), opts,
-                providers=["CPUExecutionProvider"])
-            for values in (True, False)}
+        self.sessions = {name: self._session(ort, model_dir / f"{name}.onnx", opts)
+                         for name in io.MODELS}
+        self.round_sessions = {values: self._session(ort, model_dir / file, opts)
+                               for values, file in io.ROUND_FILES.items()}
+        self.names = {name: [t.name for t in inputs] for name, (inputs, _) in io.MODELS.items()}
+        self.round_inputs = io.round_inputs()
+        self.round_outputs = {values: io.round_outputs(values) for values in io.ROUND_FILES}
+
+    @staticmethod
+    def _session(ort, path: Path, opts):
+        try:
+            return ort.InferenceSession(str(path), opts, providers=["CPUExecutionProvider"])
+        except Exception as e:  # noqa: BLE001 - corrupt or missing file
+            raise store.ModelError(f"cannot load {path}: {type(e).__name__}: {e}") from None
 
     def run(self, model: str, *inputs: np.ndarray) -> list[np.ndarray]:
         return self.sessions[model].run(None, dict(zip(self.names[model], inputs)))
 
     def round(self, *inputs: np.ndarray, values: bool = True) -> list:
-        out = self.round_sessions[values].run(None, dict(zip(self.round_inputs, inputs)))
+        out = self.round_sessions[values].run(self.round_outputs[values],
+                                        dict(zip(self.round_inputs, inputs)))
         return out if values else [out[0], out[1], None, out[2], None]
 
-
-def _fuse_round(protos: dict) -> tuple:
-    """One ONNX graph for io.ROUND: the encoder's values keep their names; the other models'
-    values get the prefix "model/", except the inputs io.ROUND binds to encoder values. Returns
-    the model and its input names in run_round's argument order."""
-    graph = onnx.GraphProto(name="round")
-    inputs = []
-    for model, binds in io.ROUND.items():
-        g = protos[model].graph
-
-        def rename(v, prefix="" if model == "encoder" else f"{model}/", binds=binds):
-            return binds[v] if v in binds else f"{prefix}{v}" if v else v
-
-        for node in g.node:
-            n = graph.node.add()
-            n.CopyFrom(node)
-            n.name = f"{model}/{node.name}"
-            n.input[:] = [rename(v) for v in node.input]
-            n.output[:] = [rename(v) for v in node.output]
-        for init in g.initializer:
-            t = graph.initializer.add()
-            t.CopyFrom(init)
-            t.name = rename(init.name)
-        for vi in g.input:
-            if vi.name not in binds:
-                graph.input.add().CopyFrom(vi)
-                graph.input[-1].name = rename(vi.name)
-                inputs.append(graph.input[-1].name)
-        for vi in g.output:
-            graph.output.add().CopyFrom(vi)
-            graph.output[-1].name = rename(vi.name)
-    first = protos["encoder"]
-    model = onnx.helper.make_model(graph, opset_imports=first.opset_import,
-                                   ir_version=first.ir_version)
-    return model, inputs
-
-
-def _without_values(model):
-    """The model without its "value" outputs and the nodes only they need."""
-    g = model.graph
-    keep = [o for o in g.output if not o.name.endswith("value")]
-    needed = {o.name for o in keep}
-    nodes = []
-    for node in reversed(g.node):  # ONNX graphs are topologically sorted
-        if needed.intersection(node.output):
-            nodes.append(node)
-            needed.update(node.input)
-    graph = onnx.helper.make_graph(nodes[::-1], g.name, g.input, keep,
-                                   [t for t in g.initializer if t.name in needed])
-    return onnx.helper.make_model(graph, opset_imports=model.opset_import,
-                                  ir_version=model.ir_version)

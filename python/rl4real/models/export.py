@@ -1,5 +1,5 @@
-"""Saving models: torch weights, ONNX files with dynamic node/edge/candidate/use dimensions, and
-the manifest."""
+"""Saving models: torch weights, ONNX files with dynamic node/edge/candidate/use dimensions (one
+per model, and the round models joined from three of them), and the manifest."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from pathlib import Path
 
 import torch
 
-from . import io, nets, store
+from . import fuse, io, nets, store
 
 SAMPLE_SIZES = {"nodes": 5, "nodes_plus_one": 6, "messages": 8, "candidates": 3,
                 "candidates_plus_nodes": 8, "uses": 3}
@@ -43,6 +43,7 @@ def export_onnx(modules: dict[str, torch.nn.Module], model_dir: Path) -> None:
                 input_names=[t.name for t in inputs], output_names=[t.name for t in outputs],
                 dynamic_axes={k: v for k, v in dynamic.items() if v}, opset_version=17,
                 dynamo=False)
+    fuse.write_round_models(model_dir)
 
 
 def load_modules(model_dir: Path) -> dict[str, torch.nn.Module]:

@@ -11,7 +11,7 @@ import numpy as np
 from .. import spec
 from ..session import offsets
 
-MODEL_VERSION = 4
+MODEL_VERSION = 5  # 5: the round models (ROUND_FILES)
 HIDDEN = 32
 
 NODE_FEATURES = ["log_spill_weight", "unspillable", "log_size", "log_segments", "log_uses",
@@ -60,7 +60,24 @@ MODELS: dict[str, tuple[list[Tensor], list[Tensor]]] = {
 }
 # What every round of the hierarchical policy evaluates (backends' round()): the encoder, then
 # these models with the named inputs bound to the encoder's input or output of the same name.
+# Export joins them into one ONNX model (models/fuse.py), with and without the value heads.
 ROUND = {"encoder": {}, "select_node": {"h": "h", "node_x": "node_x"}, "color_node": {"h": "h"}}
+ROUND_FILES = {True: "round.onnx", False: "round_inference.onnx"}  # with value heads or not
+
+
+def _round_names(part: int, keep) -> list[str]:
+    return [t.name if model == "encoder" else f"{model}/{t.name}"
+            for model, binds in ROUND.items() for t in MODELS[model][part] if keep(t, binds)]
+
+
+def round_inputs() -> list[str]:
+    """The round model's inputs, in backends.run_round's argument order."""
+    return _round_names(0, lambda t, binds: t.name not in binds)
+
+
+def round_outputs(values: bool = True) -> list[str]:
+    """(h, select_node's logits and value, color_node's logits and value), less the values."""
+    return _round_names(1, lambda t, binds: values or t.name != "value")
 AGENTS = ["select_node", "select_task", "color_node", "split_node"]
 TASK_COLOR, TASK_SPLIT = 0, 1
 MASKED = -1e9  # logit of a masked action (finite, so softmax stays defined in training)

@@ -1,6 +1,7 @@
-"""Model directories: weights.pt (torch), one .onnx file per model, and manifest.json that says
-which feature spec and model inputs they were made for. Loading checks the manifest against
-this package and refuses a mismatch with a message that says what differs."""
+"""Model directories: weights.pt (torch), one .onnx file per model plus the round models
+(io.ROUND_FILES), and manifest.json that says which feature spec and model inputs they were made
+for. Loading checks the manifest against this package and refuses a mismatch with a message that
+says what differs."""
 
 from __future__ import annotations
 
@@ -43,6 +44,8 @@ def expected_manifest() -> dict:
         "models": {name: {"inputs": [[t.name, t.dtype, list(t.shape)] for t in ins],
                           "outputs": [[t.name, t.dtype, list(t.shape)] for t in outs]}
                    for name, (ins, outs) in io.MODELS.items()},
+        "round": {"files": list(io.ROUND_FILES.values()), "inputs": io.round_inputs(),
+                  "outputs": io.round_outputs()},
     }
 
 
