@@ -25,6 +25,7 @@
 #include <algorithm>
 #include <chrono>
 #include <cmath>
+#include <tuple>
 
 using namespace llvm;
 
@@ -83,13 +84,16 @@ public:
                         std::vector<int64_t> &AssignedPairs) override {
     // numpy's round(x, 4): scale, round half to even, unscale.
     auto Rounded = [](double X) { return std::nearbyint(X * 1e4) / 1e4; };
-    std::vector<std::pair<double, int64_t>> Order;
+    // numpy's stable argsort of -score: highest first, lowest index on ties, NaN last
+    std::vector<std::tuple<bool, double, int64_t>> Order;
     for (size_t Node = 0; Node < NumNodes && Node < G.Nodes.size(); ++Node)
-      if (Visit[Node])
-        Order.push_back({-Rounded(NodeScore[Node]), int64_t(Node)});
-    std::sort(Order.begin(), Order.end()); // by score, then index: lowest index on ties
+      if (Visit[Node]) {
+        double Key = -Rounded(NodeScore[Node]);
+        Order.emplace_back(std::isnan(Key), std::isnan(Key) ? 0.0 : Key, int64_t(Node));
+      }
+    std::sort(Order.begin(), Order.end());
     int64_t Decisions = 0;
-    for (auto [Key, Node] : Order) {
+    for (auto [IsNaN, Key, Node] : Order) {
       const GraphNode &N = G.Nodes[Node];
       if (N.CandEnd > NumScore)
         continue;

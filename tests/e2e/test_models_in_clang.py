@@ -58,6 +58,17 @@ def test_native_colour_loop_matches_the_python_loop(plugin, tmp_path):
         assert sum(x["assigned_by_policy"] for x in read_report(report)) > 0
 
 
+def test_native_colour_loop_orders_nan_and_ties_like_numpy(plugin, tmp_path):
+    """select_node logits with NaN and ties: the native loop's order is numpy's (NaN last)."""
+    src = corpus.lua_dir() / "lparser.c"
+    out = {}
+    for name in ("odd_native", "odd_python"):
+        out[name] = tmp_path / f"{name}.s"
+        r = assemble(plugin, src, out[name], rl_env(policy=f"{POLICIES / 'python_colour.py'}:{name}"))
+        assert "rl4real" not in r.stderr, r.stderr
+    assert out["odd_native"].read_bytes() == out["odd_python"].read_bytes()
+
+
 def test_exported_model_gives_the_same_code(plugin, tmp_path):
     exported = tmp_path / "model"
     subprocess.run([sys.executable, "-m", "rl4real", "export", "--onnx", str(exported)], check=True,

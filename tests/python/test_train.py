@@ -10,7 +10,7 @@ from rl4real import synthetic
 from rl4real.models import io, nets
 from rl4real.models.backends import TorchBackend
 from rl4real.policies.hierarchical import HierarchicalPolicy
-from rl4real.session import Refusal
+from rl4real.session import Graph, Refusal
 from rl4real.train import offline, ppo
 from rl4real.train.config import TrainConfig
 from rl4real.train.gym_env import RegAllocEnv
@@ -89,6 +89,18 @@ def test_offline_split_keeps_the_graph_consistent():
     assert (np.diff(h.use.node) >= 0).all() and (np.diff(h.cand.node) >= 0).all()
 
 
+def test_offline_split_of_a_node_without_candidates_leaves_the_others_alone():
+    g = synthetic.random_graph(np.random.default_rng(2), 10, 0.3, max_uses=6)
+    node = next(i for i in range(10) if g.use.split_ok[g.uses(i)][1:].any())
+    keep = g.cand.node != node
+    arrays = {k: (v[keep] if k.startswith("cand_") else v) for k, v in g.arrays.items()}
+    bare = Graph(arrays)
+    sess, host = offline.session(bare, split_budget=1)
+    point = 1 + int(np.flatnonzero(bare.use.split_ok[bare.uses(node)][1:])[0])
+    assert sess.split(node, point) == Refusal.ok
+    assert np.array_equal(sess.graph.cand.node, bare.cand.node)  # no candidate row moved
+
+
 def test_gymnasium_env_plays_legal_episodes_to_the_end():
     graphs = [synthetic.random_graph(np.random.default_rng(s), 12, 0.3) for s in range(3)]
     env = RegAllocEnv(graphs, split_budget=2)
@@ -151,8 +163,8 @@ class _NullRecorder:
 
 
 def test_recording_does_not_change_deterministic_decisions():
-    """The compiler's fast colour path (a loop over pre-rounded logits) and the numpy path taken
-    when recording choose the same registers, ties included."""
+    """The fast colour path (session.colour_in_order, which orders and rounds itself) and the
+    step-by-step path taken when recording choose the same registers, ties included."""
     rng = np.random.default_rng(9)
     graphs = [synthetic.random_graph(rng, int(n), 0.2) for n in rng.integers(1, 60, 30)]
     graphs += [synthetic.planted_colouring(rng, 20, 4, 0.5)]  # identical candidates: many ties

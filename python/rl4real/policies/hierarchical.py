@@ -81,10 +81,10 @@ class HierarchicalPolicy:
         return order[~visited[order]]
 
     def _evaluate(self, *inputs) -> tuple:
-        """io.ROUND's models: one backend call, unless one of them is overridden. The value
-        heads are evaluated only for the recorder."""
+        """io.ROUND's models: one backend call, unless one of them is overridden (or the backend
+        object has only run()). The value heads are evaluated only for the recorder."""
         values = self.recorder is not None
-        if self.overrides.keys() & io.ROUND.keys():
+        if self.overrides.keys() & io.ROUND.keys() or not hasattr(self.backend, "round"):
             return backends.run_round(self.run, *inputs, values=values)
         return self.backend.round(*inputs, values=values)
 

@@ -114,11 +114,11 @@ class OfflineHost:
         cand = np.flatnonzero(a["cand_node"] == node)
         for f in spec.features("cand"):
             a[f.key] = np.concatenate([a[f.key], a[f.key][cand]])
-        a["cand_node"][-len(cand):] = new
+        a["cand_node"][len(a["cand_node"]) - len(cand):] = new  # not [-0:] when it has none
         order = np.concatenate([np.setdiff1d(np.arange(len(a["use_node"])), moved), moved])
         for f in spec.features("use"):
             a[f.key] = a[f.key][order]
-        a["use_node"][-len(moved):] = new
+        a["use_node"][len(a["use_node"]) - len(moved):] = new
         self._rebuild()
         self.assigned = np.append(self.assigned, -1)
 
