@@ -103,11 +103,15 @@ public:
       ++Decisions;
       double Best = Rounded(Leave[Node]);
       int64_t Pick = -1;
-      for (int64_t C = int64_t(Free.size()) - 1; C >= 0; --C)
-        if (Free[C] && Rounded(Score[N.CandBegin + C]) >= Best) {
-          Best = Rounded(Score[N.CandBegin + C]);
+      for (int64_t C = int64_t(Free.size()) - 1; C >= 0; --C) {
+        if (!Free[C])
+          continue;
+        double S = Rounded(Score[N.CandBegin + C]); // rounded once per candidate
+        if (S >= Best) {
+          Best = S;
           Pick = C;
         }
+      }
       if (Pick < 0)
         continue; // "leave to greedy" scored highest
       int64_t Reg = G.CandRegs[N.CandBegin + Pick];

@@ -52,7 +52,8 @@ def fuse_round(protos: dict) -> onnx.ModelProto:
 def without_values(model: onnx.ModelProto) -> onnx.ModelProto:
     """The model without its "value" outputs and the nodes only they need."""
     g = model.graph
-    keep = [o for o in g.output if o.name in io.round_outputs(values=False)]
+    wanted = io.round_outputs(values=False)
+    keep = [o for o in g.output if o.name in wanted]
     needed = {o.name for o in keep}
     nodes = []
     for node in reversed(g.node):  # ONNX graphs are topologically sorted

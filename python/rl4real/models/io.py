@@ -89,6 +89,7 @@ _SCALARS = NODE_FEATURES[:12]
 _STACKED = sorted(_SCALARS, key=lambda f: not f.startswith("log_"))
 _LOGGED = sum(f.startswith("log_") for f in _SCALARS)
 _ORDER = [_STACKED.index(f) for f in _SCALARS]
+_LOG_SIZE = _STACKED.index("log_size")
 
 
 def node_features(graph) -> np.ndarray:
@@ -105,7 +106,7 @@ def node_features(graph) -> np.ndarray:
                "has_hint": np.bincount(cand.node, weights=cand.is_hint, minlength=n) > 0}
     scalars = np.stack([columns[f] for f in _STACKED], axis=1, dtype=np.float64).reshape(n, 12)
     np.log1p(scalars[:, :_LOGGED], out=scalars[:, :_LOGGED])
-    scalars[:, _STACKED.index("log_size")] /= 4
+    scalars[:, _LOG_SIZE] /= 4
     out = np.empty((n, len(NODE_FEATURES)), np.float32)
     out[:, :12] = scalars[:, _ORDER]
     out[:, 12:] = node.embedding.reshape(n, spec.EMBEDDING_DIM)
