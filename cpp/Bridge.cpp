@@ -1,17 +1,30 @@
 // The embedded interpreter. The only translation unit that includes pybind11 (built with
-// exceptions; it includes no LLVM header). The interpreter starts once per process, lazily, and
-// is never finalized (extension modules do not survive a restart); the GIL is released between
-// calls and one lock serialises callers (ThinLTO runs codegen on several threads).
+// exceptions; it includes no LLVM header). The interpreter starts once per process, lazily, on
+// a thread of its own, and is never finalized (extension modules do not survive a restart).
+//
+// Why a thread of its own: a policy may hold the GIL for as long as it likes (a long C call, a
+// background thread of its own). The compiler's thread never takes the GIL; it hands each
+// function to the interpreter's thread and waits for it at most the time budget. Past the budget
+// it closes the function's gate (the abandoned policy can no longer reach the compiler's data)
+// and Python is never called again in this process. The thread is detached, so process exit
+// does not wait for it either.
 #include "Bridge.h"
 
 #include <pybind11/embed.h>
 #include <pybind11/numpy.h>
 
 #include <algorithm>
+#include <atomic>
 #include <chrono>
+#include <condition_variable>
+#include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <dlfcn.h>
+#include <fstream>
+#include <memory>
 #include <mutex>
+#include <thread>
 
 #ifndef RL4REAL_DEFAULT_PYTHON
 #error "RL4REAL_DEFAULT_PYTHON must name the Python the package is built for"
@@ -22,17 +35,33 @@ namespace py = pybind11;
 namespace rl4real {
 namespace {
 
-/// What Python holds of a HostSession; the pointer is cleared when the function is done, so a
-/// policy thread that outlives its time budget can no longer reach it.
-struct HostHandle {
+/// What Python may reach of one function: the compiler's session while the compiler waits for
+/// the policy. The compiler closes it (under the lock) before it returns, whatever happened.
+struct Gate {
+  std::mutex M;
   HostSession *Host = nullptr;
+  const PolicyRequest *Req = nullptr;
+};
+
+/// What Python holds of a session.
+struct HostHandle {
+  std::shared_ptr<Gate> G;
+
+  /// Calls F(Host) under the gate's lock, or returns Closed when the gate is closed.
+  template <typename Fn, typename R> R with(Fn F, R Closed) {
+    std::lock_guard<std::mutex> L(G->M);
+    return G->Host ? F(*G->Host) : Closed;
+  }
 };
 
 // Arrays from Python converted (if need be) to contiguous arrays of the C type.
 using DoubleArray = py::array_t<double, py::array::c_style | py::array::forcecast>;
 using ByteArray = py::array_t<uint8_t, py::array::c_style | py::array::forcecast>;
 
-std::mutex CallLock;
+/// Set from Python while a person is in pdb: the deadline is suspended until the call ends.
+std::atomic<bool> DebuggerActive{false};
+
+// Interpreter state: touched only on the interpreter's thread.
 bool Started = false;
 std::string StartError;
 py::object *HostClass = nullptr; // leaked on purpose: no Python objects die at exit
@@ -44,16 +73,71 @@ std::string configValue(const PolicyRequest &Req, const char *Key) {
   return "";
 }
 
+/// LLVM strings are bytes: decoded as Python decodes file names (undecodable bytes become
+/// lone surrogates), so that no name is lost and none makes a conversion fail.
+py::str text(const std::string &S) {
+  PyObject *O = PyUnicode_DecodeUTF8(S.data(), py::ssize_t(S.size()), "surrogateescape");
+  if (!O)
+    throw py::error_already_set();
+  return py::reinterpret_steal<py::str>(O);
+}
+
+/// The reverse of text(): the same bytes back.
+std::string bytesOf(py::handle Str) {
+  PyObject *B = PyUnicode_AsEncodedString(Str.ptr(), "utf-8", "surrogateescape");
+  if (!B) { // a surrogate that did not come from a byte
+    PyErr_Clear();
+    B = PyUnicode_AsEncodedString(Str.ptr(), "utf-8", "backslashreplace");
+  }
+  if (!B) {
+    PyErr_Clear();
+    return "(unprintable)";
+  }
+  std::string S(PyBytes_AsString(B), size_t(PyBytes_Size(B)));
+  Py_DECREF(B);
+  return S;
+}
+
 py::dict toArrays(const GraphBuffers &G);
+
+/// "3.11" for a Python executable when it can be told without running it (a venv's
+/// pyvenv.cfg, or the name the executable resolves to), else "".
+std::string versionOf(const std::string &Exe) {
+  std::string Dir = Exe.substr(0, Exe.rfind('/') + 1);
+  std::ifstream Cfg(Dir + "../pyvenv.cfg");
+  for (std::string Line; std::getline(Cfg, Line);) {
+    size_t Eq = Line.find('=');
+    if (Eq == std::string::npos || Line.compare(0, 7, "version") != 0)
+      continue;
+    std::string V = Line.substr(Line.find_first_not_of(' ', Eq + 1));
+    size_t Dot = V.find('.', V.find('.') + 1);
+    return V.substr(0, Dot);
+  }
+  char Real[4096];
+  if (!realpath(Exe.c_str(), Real))
+    return "";
+  std::string Name = std::string(Real).substr(std::string(Real).rfind('/') + 1);
+  if (Name.compare(0, 6, "python") != 0 || Name.size() <= 6)
+    return "";
+  return Name.substr(6);
+}
+
+const std::string Embedded = std::to_string(PY_MAJOR_VERSION) + "." + std::to_string(PY_MINOR_VERSION);
 
 std::string startInterpreter(std::string PythonExe) {
   // Extension modules need libpython's symbols; a host that loaded us RTLD_LOCAL hides them.
   Dl_info Info;
   if (dladdr(reinterpret_cast<void *>(&Py_InitializeFromConfig), &Info) && Info.dli_fname)
     dlopen(Info.dli_fname, RTLD_NOW | RTLD_NOLOAD | RTLD_GLOBAL);
+  if (PythonExe.empty())
+    PythonExe = RL4REAL_DEFAULT_PYTHON;
+  std::string Version = versionOf(PythonExe);
+  if (!Version.empty() && Version != Embedded)
+    return "'" + PythonExe + "' is Python " + Version + ", but the plugin embeds Python " +
+           Embedded + " (the Python it was built with): point RL4REAL_PYTHON at a Python " +
+           Embedded + " environment where rl4real is installed, or build the plugin with " +
+           PythonExe;
   if (!Py_IsInitialized()) {
-    if (PythonExe.empty())
-      PythonExe = RL4REAL_DEFAULT_PYTHON;
     PyConfig Config;
     PyConfig_InitPythonConfig(&Config);
     Config.install_signal_handlers = 0; // Ctrl-C must still stop the compiler
@@ -66,7 +150,7 @@ std::string startInterpreter(std::string PythonExe) {
     PyConfig_Clear(&Config);
     if (PyStatus_Exception(S))
       return std::string(S.err_msg ? S.err_msg : "initialisation failed") + " (python '" +
-             PythonExe + "')";
+             PythonExe + "', Python " + Embedded + " embedded)";
     PyEval_SaveThread();
   }
   py::gil_scoped_acquire G;
@@ -75,50 +159,64 @@ std::string startInterpreter(std::string PythonExe) {
     py::class_<HostHandle> Cls(Module, "Host");
     Cls.def(py::init<>())
         .def("assign",
-             [](HostHandle &H, int64_t Node, int64_t Reg) {
-               return H.Host ? H.Host->assign(Node, Reg) : int(spec::R_closed);
-             })
+            [](HostHandle &H, int64_t Node, int64_t Reg) {
+              return H.with([&](HostSession &S) { return S.assign(Node, Reg); },
+                            int(spec::R_closed));
+            })
         .def("split",
              [](HostHandle &H, int64_t Node, int64_t Use) {
-               return H.Host ? H.Host->split(Node, Use) : int(spec::R_closed);
+               return H.with([&](HostSession &S) { return S.split(Node, Use); },
+                             int(spec::R_closed));
              })
         .def("arrays",
              [](HostHandle &H) -> py::object {
-               if (!H.Host)
-                 return py::none();
-               return toArrays(H.Host->graph());
+               return H.with([](HostSession &S) -> py::object { return toArrays(S.graph()); },
+                             py::object(py::none()));
              })
         .def("is_free",
              [](HostHandle &H, int64_t Node, int64_t Reg) {
-               return H.Host && H.Host->isFree(Node, Reg);
+               return H.with([&](HostSession &S) { return S.isFree(Node, Reg); }, false);
              })
         .def("free_candidates",
              [](HostHandle &H, int64_t Node) {
-               std::vector<uint8_t> Free;
-               if (H.Host)
-                 Free = H.Host->freeCandidates(Node);
+               std::vector<uint8_t> Free = H.with(
+                   [&](HostSession &S) { return S.freeCandidates(Node); }, std::vector<uint8_t>());
                return py::bytes(reinterpret_cast<const char *>(Free.data()), Free.size());
              })
         .def("colour_in_order",
              [](HostHandle &H, const DoubleArray &NodeScore, const ByteArray &Visit,
                 const DoubleArray &Score, const DoubleArray &Leave) {
                std::vector<int64_t> Pairs;
-               int64_t Decisions = 0;
                size_t Nodes = size_t(std::min({NodeScore.size(), Visit.size(), Leave.size()}));
-               if (H.Host)
-                 Decisions = H.Host->colourInOrder(NodeScore.data(), Visit.data(), Nodes,
-                                                   Score.data(), size_t(Score.size()),
-                                                   Leave.data(), Pairs);
+               int64_t Decisions = H.with(
+                   [&](HostSession &S) {
+                     return S.colourInOrder(NodeScore.data(), Visit.data(), Nodes, Score.data(),
+                                            size_t(Score.size()), Leave.data(), Pairs);
+                   },
+                   int64_t(0));
                return py::make_tuple(Decisions, py::array_t<int64_t>(py::ssize_t(Pairs.size()),
                                                                      Pairs.data()));
              })
         .def("count_decisions",
              [](HostHandle &H, int64_t N) {
-               if (H.Host)
-                 H.Host->countDecisions(N);
+               H.with(
+                   [&](HostSession &S) {
+                     S.countDecisions(N);
+                     return 0;
+                   },
+                   0);
              })
-        .def("close", [](HostHandle &H) { H.Host = nullptr; })
-        .def_property_readonly("open", [](HostHandle &H) { return H.Host != nullptr; });
+        .def("degrade",
+             [](HostHandle &H, const py::str &Why) {
+               std::string W = bytesOf(Why);
+               H.with(
+                   [&](HostSession &S) {
+                     S.degrade(W);
+                     return 0;
+                   },
+                   0);
+             })
+        .def_static("debugger_active", [](bool On) { DebuggerActive = On; });
     HostClass = new py::object(Cls);
   } catch (std::exception &E) {
     return std::string("cannot set up the host module: ") + E.what();
@@ -126,22 +224,19 @@ std::string startInterpreter(std::string PythonExe) {
   return "";
 }
 
-std::string firstLine(const char *What) {
-  std::string S = What;
-  return S.substr(0, S.find('\n'));
-}
+std::string firstLine(const std::string &S) { return S.substr(0, S.find('\n')); }
 
 py::object toDict(const std::vector<std::pair<std::string, std::string>> &KV) {
   py::dict D;
   for (const auto &[K, V] : KV)
-    D[py::str(K)] = py::str(V);
+    D[text(K)] = text(V);
   return D;
 }
 
 py::object toList(const std::vector<std::string> &V) {
   py::list L;
   for (const auto &S : V)
-    L.append(py::str(S));
+    L.append(text(S));
   return L;
 }
 
@@ -189,44 +284,168 @@ py::dict toArrays(const GraphBuffers &G) {
   return Arrays;
 }
 
+/// One function handed to the interpreter's thread.
+struct Call {
+  std::shared_ptr<Gate> G = std::make_shared<Gate>();
+  std::mutex M;
+  std::condition_variable Done;
+  bool Finished = false;
+  PolicyResult R;
+};
+
+/// Runs C on the interpreter's thread; reaches the request only through the open gate.
+void runCall(Call &C) {
+  std::string PythonExe;
+  {
+    std::lock_guard<std::mutex> L(C.G->M);
+    if (!C.G->Req)
+      return;
+    PythonExe = configValue(*C.G->Req, "python");
+  }
+  if (!Started) {
+    Started = true;
+    StartError = startInterpreter(PythonExe);
+  }
+  if (!StartError.empty()) {
+    C.R.Error = "Python could not start: " + StartError;
+    C.R.Fatal = true;
+    return;
+  }
+  py::gil_scoped_acquire Gil;
+  try {
+    static py::object *Allocate = nullptr;
+    if (!Allocate) {
+      try {
+        Allocate = new py::object(py::module_::import("rl4real._embed").attr("allocate"));
+      } catch (py::error_already_set &E) {
+        py::object Exe = py::module_::import("sys").attr("executable");
+        C.R.Error = "Python " + Embedded + " ('" + bytesOf(py::str(Exe)) +
+                    "') cannot host rl4real: " + firstLine(E.what()) +
+                    " (install rl4real into that environment, or point RL4REAL_PYTHON at one "
+                    "where it is installed)";
+        C.R.Fatal = true;
+        return;
+      }
+    }
+    py::object Host = (*HostClass)();
+    Host.cast<HostHandle &>().G = C.G;
+    py::tuple Args;
+    {
+      std::lock_guard<std::mutex> L(C.G->M);
+      const PolicyRequest *Req = C.G->Req;
+      if (!Req)
+        return;
+      Args = py::make_tuple(Host, toArrays(*Req->Graph), toDict(Req->Meta),
+                            RegClassesCache.get(Req->RegClasses), RegNamesCache.get(Req->RegNames),
+                            ConfigCache.get(Req->Config));
+    }
+    py::object Out = (*Allocate)(*Args);
+    if (Out.is_none()) {
+      C.R.Ok = true;
+    } else { // (reason, fatal)
+      auto T = Out.cast<py::tuple>();
+      C.R.Error = firstLine(bytesOf(py::str(T[0])));
+      C.R.Fatal = T[1].cast<bool>();
+    }
+  } catch (py::error_already_set &E) {
+    C.R.Error = firstLine(E.what());
+  } catch (std::exception &E) {
+    C.R.Error = firstLine(E.what());
+  }
+}
+
+/// The interpreter's thread: takes one call at a time, forever. Detached and leaked, so that
+/// neither a stuck policy nor process exit waits on the other.
+class Interpreter {
+public:
+  static Interpreter &get() {
+    static Interpreter *I = [] {
+      auto *New = new Interpreter;
+      std::thread([New] { New->loop(); }).detach();
+      return New;
+    }();
+    return *I;
+  }
+
+  void submit(std::shared_ptr<Call> C) {
+    {
+      std::lock_guard<std::mutex> L(M);
+      Next = std::move(C);
+    }
+    Wake.notify_one();
+  }
+
+private:
+  void loop() {
+    for (;;) {
+      std::shared_ptr<Call> C;
+      {
+        std::unique_lock<std::mutex> L(M);
+        Wake.wait(L, [this] { return Next != nullptr; });
+        C = std::move(Next);
+      }
+      runCall(*C);
+      {
+        std::lock_guard<std::mutex> L(C->M);
+        C->Finished = true;
+      }
+      C->Done.notify_all();
+    }
+  }
+
+  std::mutex M;
+  std::condition_variable Wake;
+  std::shared_ptr<Call> Next;
+};
+
+std::mutex CallLock; // one function at a time (ThinLTO runs codegen on several threads)
+bool Abandoned = false;
+
 } // namespace
 
 PolicyResult runPolicy(const PolicyRequest &Req) {
   auto T0 = std::chrono::steady_clock::now();
-  PolicyResult R;
   std::lock_guard<std::mutex> L(CallLock);
-  if (!Started) {
-    Started = true;
-    StartError = startInterpreter(configValue(Req, "python"));
-  }
-  if (!StartError.empty()) {
-    R.Error = "Python could not start: " + StartError;
+  if (Abandoned) {
+    PolicyResult R;
+    R.Error = "Python was abandoned earlier in this process";
+    R.Fatal = true;
     return R;
   }
+  auto C = std::make_shared<Call>();
+  C->G->Host = Req.Host;
+  C->G->Req = &Req;
+  Interpreter::get().submit(C);
+  bool Finished;
   {
-    py::gil_scoped_acquire G;
-    py::object Host; // outlives the try, so the handle can be closed on every path
-    HostHandle *Handle = nullptr;
-    try {
-      Host = (*HostClass)();
-      Handle = &Host.cast<HostHandle &>();
-      Handle->Host = Req.Host;
-      static py::object *Allocate =
-          new py::object(py::module_::import("rl4real._embed").attr("allocate"));
-      py::object Out = (*Allocate)(Host, toArrays(*Req.Graph), toDict(Req.Meta),
-                                   RegClassesCache.get(Req.RegClasses),
-                                   RegNamesCache.get(Req.RegNames), ConfigCache.get(Req.Config));
-      if (Out.is_none())
-        R.Ok = true;
-      else
-        R.Error = py::str(Out);
-    } catch (py::error_already_set &E) {
-      R.Error = firstLine(E.what());
-    } catch (std::exception &E) {
-      R.Error = firstLine(E.what());
+    std::unique_lock<std::mutex> W(C->M);
+    auto Deadline = T0 + std::chrono::duration<double>(Req.TimeoutS);
+    auto IsFinished = [&] { return C->Finished; };
+    while (!C->Finished) {
+      if (Req.TimeoutS <= 0)
+        C->Done.wait(W, IsFinished);
+      else if (DebuggerActive) // no deadline while a person is in pdb
+        C->Done.wait_for(W, std::chrono::milliseconds(200), IsFinished);
+      else if (!C->Done.wait_until(W, Deadline, IsFinished) && !DebuggerActive)
+        break;
     }
-    if (Handle)
-      Handle->Host = nullptr;
+    Finished = C->Finished;
+  }
+  { // from here on the policy cannot reach this function, whatever it still runs
+    std::lock_guard<std::mutex> G(C->G->M);
+    C->G->Host = nullptr;
+    C->G->Req = nullptr;
+  }
+  DebuggerActive = false;
+  PolicyResult R;
+  if (Finished) {
+    R = C->R; // the interpreter's thread is done with it (Finished was set under C->M)
+  } else {
+    Abandoned = true;
+    char Budget[32];
+    std::snprintf(Budget, sizeof Budget, "%g", Req.TimeoutS);
+    R.Error = std::string("policy exceeded its time budget of ") + Budget + " s";
+    R.Fatal = true;
   }
   R.Ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - T0).count();
   return R;

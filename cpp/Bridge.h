@@ -36,10 +36,14 @@ public:
                                 std::vector<int64_t> &Assigned) = 0;
   /// The policy reports how many model decisions it took (for per-decision timing).
   virtual void countDecisions(int64_t N) = 0;
+  /// The policy took a cheaper path for this function (reported as `degraded`).
+  virtual void degrade(const std::string &Why) = 0;
 };
 
 struct PolicyRequest {
   const GraphBuffers *Graph = nullptr;
+  /// Seconds the policy may take (0: no limit); past it the compiler walks away (runPolicy).
+  double TimeoutS = 0;
   HostSession *Host = nullptr;
   /// Function metadata: function, file, target, ...
   std::vector<std::pair<std::string, std::string>> Meta;
@@ -52,12 +56,18 @@ struct PolicyRequest {
 struct PolicyResult {
   bool Ok = false;
   std::string Error; ///< why the policy failed, when !Ok
-  double Ms = 0;     ///< time spent in Python
+  /// The policy cannot run again in this process: Python could not start or load the policy, or
+  /// the policy overran its budget and may still hold the interpreter.
+  bool Fatal = false;
+  double Ms = 0; ///< time spent in Python
 };
 
-/// Runs the configured policy on one function. Starts the interpreter on first use (pinned to
-/// Config's "python", else the Python the package was built for); serialises concurrent callers;
-/// never throws.
+/// Runs the configured policy on one function, on the interpreter's own thread, and waits at
+/// most Req.TimeoutS for it. The interpreter starts on first use (pinned to Config's "python",
+/// else the Python the package was built for). Past the budget the compiler's thread returns at
+/// once (it never waits for the GIL): the session is closed, so the abandoned policy can no
+/// longer reach the function, and Python is never called again in this process. Serialises
+/// concurrent callers; never throws.
 PolicyResult runPolicy(const PolicyRequest &Req);
 
 } // namespace rl4real

@@ -133,6 +133,15 @@ std::string loadVocabulary(const std::string &Path, Vocabulary &V) {
   return "";
 }
 
+namespace {
+std::string VocabError;
+}
+
+const std::string &Vocabulary::loadError() {
+  get();
+  return VocabError;
+}
+
 const Vocabulary *Vocabulary::get() {
   static std::once_flag Once;
   static Vocabulary *Loaded = nullptr;
@@ -145,7 +154,9 @@ const Vocabulary *Vocabulary::get() {
     auto *V = new Vocabulary();
     std::string Err = loadVocabulary(Path, *V);
     if (!Err.empty()) {
-      errs() << "warning: rl4real: instruction embeddings off: " << Err << "\n";
+      VocabError = Err;
+      if (!options::getBool(options::Strict)) // strict mode makes it an error per function
+        errs() << "warning: rl4real: instruction embeddings off: " << Err << "\n";
       delete V;
       return;
     }

@@ -23,6 +23,8 @@ public:
   /// The process-wide vocabulary named by the `vocab` option (loaded once), or null when
   /// embeddings are off or the file cannot be used (then one warning is printed per process).
   static const Vocabulary *get();
+  /// Why the vocabulary named by the options could not be loaded ("" if it loaded or is off).
+  static const std::string &loadError();
 
   /// Adds MI's embedding to Acc (spec::EmbeddingDim floats).
   void addInstruction(const llvm::MachineInstr &MI, float *Acc) const;

@@ -79,7 +79,7 @@ void InterferenceGraph::collectNodes(GraphContext &C) {
   }
 }
 
-void InterferenceGraph::build(GraphContext &C) {
+bool InterferenceGraph::build(GraphContext &C, int64_t MaxEdges) {
   Buffers.clear();
   CandRegs.clear();
   UseInstrs.clear();
@@ -232,6 +232,10 @@ void InterferenceGraph::build(GraphContext &C) {
       if (!Compat || !A.overlaps(*Nodes[ByStart[J]].LI))
         continue;
       Edges.emplace_back(std::min(ByStart[I], ByStart[J]), std::max(ByStart[I], ByStart[J]));
+      if (MaxEdges > 0 && int64_t(Edges.size()) > MaxEdges) {
+        NumEdges = int64_t(Edges.size());
+        return false;
+      }
     }
   }
   llvm::sort(Edges);
@@ -240,6 +244,7 @@ void InterferenceGraph::build(GraphContext &C) {
     Buffers.push<int32_t>(edge_nodes, V);
   }
   NumEdges = int64_t(Edges.size());
+  return true;
 }
 
 } // namespace rl4real

@@ -49,8 +49,10 @@ public:
   /// them on the first call; after a split, the new pieces). Existing nodes keep their index.
   /// Cheap: no features yet.
   void collectNodes(GraphContext &Ctx);
-  /// Computes features, candidates, use points and edges for the collected nodes.
-  void build(GraphContext &Ctx);
+  /// Computes features, candidates, use points and edges for the collected nodes. With MaxEdges
+  /// > 0, stops (returns false, the graph incomplete) as soon as there are more edges than that:
+  /// edges are the one part whose cost grows faster than the function.
+  bool build(GraphContext &Ctx, int64_t MaxEdges = 0);
 
   std::vector<GraphNode> Nodes;
   std::vector<llvm::MCPhysReg> CandRegs; ///< candidate table's registers (for validation)

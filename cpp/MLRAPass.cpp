@@ -40,7 +40,7 @@ double msSince(std::chrono::steady_clock::time_point T0) {
 class Session final : public HostSession {
 public:
   Session(InterferenceGraph &G, GraphContext &Ctx, VirtRegAuxInfo &VRAI, PendingFunction &P,
-          int SplitBudget)
+          int64_t SplitBudget)
       : G(G), Ctx(Ctx), VRAI(VRAI), Matrix(Ctx.Matrix),
         TRI(*Ctx.MF.getSubtarget().getRegisterInfo()), P(P), SplitBudget(SplitBudget),
         Assigned(G.Nodes.size(), false) {}
@@ -125,6 +125,8 @@ public:
 
   void countDecisions(int64_t N) override { P.Record.Decisions += N; }
 
+  void degrade(const std::string &Why) override { P.Record.Degraded = Why; }
+
   /// Undoes every assignment (the policy failed: greedy gets the whole function).
   void undo() {
     for (unsigned N = 0; N < Assigned.size(); ++N)
@@ -181,7 +183,7 @@ private:
   LiveRegMatrix &Matrix;
   const TargetRegisterInfo &TRI;
   PendingFunction &P;
-  int SplitBudget;
+  int64_t SplitBudget;
   std::vector<bool> Assigned;
 };
 
@@ -227,24 +229,34 @@ bool MLRAPass::runOnMachineFunction(MachineFunction &MF) {
   auto &MBFI = getAnalysis<MachineBlockFrequencyInfoWrapperPass>().getMBFI();
   RegisterClassInfo RCI;
   RCI.runOnMachineFunction(MF);
-  int SplitBudget = int(options::getNumber(options::SplitBudget));
+  int64_t SplitBudget = options::getInt(options::SplitBudget);
   GraphContext Ctx{MF, LIS, VRM, Matrix, Loops, MBFI, RCI, nullptr, SplitBudget > 0};
 
   InterferenceGraph G;
   G.collectNodes(Ctx);
   Rec.Nodes = int64_t(G.Nodes.size());
-  if (Rec.Nodes < int64_t(options::getNumber(options::MinSize))) {
+  auto LeaveToGreedy = [&](const char *Why) {
     Rec.LeftToGreedy = Rec.Nodes;
-    Rec.Fallback = "below_min_size";
+    Rec.Edges = G.NumEdges;
+    Rec.Fallback = Why;
     Rec.PassMs = msSince(T0);
     return false;
-  }
+  };
+  if (Rec.Nodes < options::getInt(options::MinSize))
+    return LeaveToGreedy("below_min_size");
+  if (policySwitchedOff()) // after a timeout or too many faults: nothing of Python runs again
+    return LeaveToGreedy("policy_off");
 
+  bool Strict = options::getBool(options::Strict);
   Ctx.Vocab = Vocabulary::get();
+  if (Strict && !Vocabulary::loadError().empty())
+    reportError(MF, "instruction embeddings off: " + Vocabulary::loadError() + " (strict mode)");
   // Greedy computes the same weights and hints again when it starts; the policy needs them now.
   VirtRegAuxInfo VRAI(MF, LIS, VRM, Loops, MBFI);
   VRAI.calculateSpillWeightsAndHints();
-  G.build(Ctx);
+  if (!G.build(Ctx, options::getInt(options::MaxEdges)))
+    return LeaveToGreedy("too_large"); // edges past max-edges: the graph alone would cost more
+                                       // memory than greedy uses
 
   const TargetRegisterInfo &TRI = *MF.getSubtarget().getRegisterInfo();
   Session S(G, Ctx, VRAI, P, SplitBudget);
@@ -258,16 +270,17 @@ bool MLRAPass::runOnMachineFunction(MachineFunction &MF) {
   for (unsigned R = 0; R < TRI.getNumRegs(); ++R)
     Req.RegNames.push_back(TRI.getName(R));
   Req.Config = options::all();
+  Req.TimeoutS = std::max(0.0, options::getNumber(options::Timeout));
 
   PolicyResult Res = runPolicy(Req);
   Rec.PolicyMs = Res.Ms;
-  bool Strict = options::getBool(options::Strict);
   if (!Res.Ok) {
     S.undo();
     Rec.Fallback = Res.Error;
-    policyFault(MF, Res.Error, Strict);
+    policyFault(MF, Res.Error, Res.Fatal, Strict);
   } else if (Strict && Rec.refusedTotal()) {
-    policyFault(MF, std::to_string(Rec.refusedTotal()) + " decision(s) refused", true);
+    reportError(MF, "policy failed on function '" + MF.getName().str() + "': " +
+                        std::to_string(Rec.refusedTotal()) + " decision(s) refused (strict mode)");
   }
   Rec.Nodes = int64_t(G.Nodes.size()); // splits add nodes
   Rec.Edges = G.NumEdges;

@@ -3,6 +3,8 @@
 #include "llvm/ADT/StringExtras.h"
 #include "llvm/Support/CommandLine.h"
 
+#include <algorithm>
+#include <cmath>
 #include <cstdlib>
 
 using namespace llvm;
@@ -56,6 +58,14 @@ double getNumber(Id O) {
   if (End == V.c_str())
     return std::strtod(Infos[O].Default, nullptr);
   return D;
+}
+
+int64_t getInt(Id O) {
+  constexpr double Limit = 9007199254740992.0; // 2^53
+  double D = getNumber(O);
+  if (std::isnan(D))
+    return 0;
+  return int64_t(std::max(-Limit, std::min(Limit, D)));
 }
 
 std::vector<std::pair<std::string, std::string>> all() {

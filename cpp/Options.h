@@ -1,6 +1,7 @@
 // Plugin options (declared in Options.def), each readable from -mllvm or the environment.
 #pragma once
 
+#include <cstdint>
 #include <string>
 #include <utility>
 #include <vector>
@@ -17,6 +18,8 @@ enum Id {
 std::string get(Id O);
 bool getBool(Id O);
 double getNumber(Id O);
+/// getNumber as an integer, clamped to +-2^53 (a huge value must not overflow a cast).
+int64_t getInt(Id O);
 
 /// All options as (name with '-' replaced by '_', value), for the Python side.
 std::vector<std::pair<std::string, std::string>> all();

@@ -4,6 +4,9 @@
 #include "Options.h"
 
 #include "llvm/CodeGen/Passes.h"
+#include "llvm/IR/Module.h"
+#include "llvm/IR/PassManager.h"
+#include "llvm/Passes/PassBuilder.h"
 #include "llvm/CodeGen/TargetPassConfig.h"
 #include "llvm/Pass.h"
 #include "llvm/PassRegistry.h"
@@ -12,6 +15,8 @@
 #include "llvm/Target/RegisterTargetPassConfigCallback.h"
 #include "llvm/Target/TargetMachine.h"
 #include "llvm/TargetParser/Triple.h"
+
+#include <atomic>
 
 using namespace llvm;
 using namespace rl4real;
@@ -23,6 +28,8 @@ RegisterPass<KeptCheckPass> RegCheck("rl4real-check", "rl4real kept-assignment c
                                      false);
 RegisterPass<ReportPass> RegReport("rl4real-report", "rl4real report", false, false);
 
+bool rlRequested() { return options::getBool(options::Enable) && !options::userChoseRegAlloc(); }
+
 bool supported(const TargetMachine &TM) {
   return TM.getTargetTriple().getArch() == Triple::x86_64;
 }
@@ -32,7 +39,7 @@ void configure(TargetMachine &TM, PassManagerBase &, TargetPassConfig *PC) {
     return;
   // With a report file, every allocator's functions are scored (benchmarks compare greedy, basic
   // and PBQP through the same code); the report pass only reads the finished function.
-  bool RL = options::getBool(options::Enable) && !options::userChoseRegAlloc();
+  bool RL = rlRequested();
   if (RL || !options::get(options::Report).empty())
     PC->insertPass(&VirtRegRewriterID, &ReportPass::ID);
   if (!RL)
@@ -52,9 +59,32 @@ void configure(TargetMachine &TM, PassManagerBase &, TargetPassConfig *PC) {
 
 RegisterTargetPassConfigCallback Callback(configure);
 
+/// A compile that writes bitcode for LTO runs no register allocator: allocation happens in the
+/// linker, which the clang driver does not hand -fpass-plugin. Says so, once per process. Not
+/// a diagnostic: clang drops a lone note, and a warning would break -Werror builds.
+struct LTONote : PassInfoMixin<LTONote> {
+  PreservedAnalyses run(Module &, ModuleAnalysisManager &) {
+    static std::atomic<bool> Said{false};
+    if (!Said.exchange(true))
+      errs() << "rl4real: note: this compile writes bitcode for link-time optimisation, so "
+                "registers are allocated when linking, where -fpass-plugin does not reach: link "
+                "with -fuse-ld=lld -Wl,--load-pass-plugin=$(rl4real plugin-path) and give "
+                "options as RL4REAL_* environment variables\n";
+    return PreservedAnalyses::all();
+  }
+};
+
 } // namespace
 
 extern "C" LLVM_ATTRIBUTE_WEAK PassPluginLibraryInfo llvmGetPassPluginInfo() {
-  // The passes live in the codegen pipeline (above); nothing to add to the IR pipelines.
-  return {LLVM_PLUGIN_API_VERSION, "rl4real", "0.1", [](PassBuilder &) {}};
+  // The passes live in the codegen pipeline (above); the IR pipeline only gets the LTO note.
+  return {LLVM_PLUGIN_API_VERSION, "rl4real", "0.1", [](PassBuilder &PB) {
+            PB.registerOptimizerLastEPCallback(
+                [](ModulePassManager &MPM, OptimizationLevel Level, ThinOrFullLTOPhase Phase) {
+                  bool PreLink = Phase == ThinOrFullLTOPhase::ThinLTOPreLink ||
+                                 Phase == ThinOrFullLTOPhase::FullLTOPreLink;
+                  if (PreLink && Level != OptimizationLevel::O0 && rlRequested())
+                    MPM.addPass(LTONote());
+                });
+          }};
 }

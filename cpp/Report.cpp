@@ -11,16 +11,48 @@
 namespace rl4real {
 namespace {
 
+/// Length of the valid UTF-8 sequence at S[I], or 0 if there is none.
+size_t utf8Length(const std::string &S, size_t I) {
+  auto Byte = [&](size_t K) { return K < S.size() ? (unsigned char)S[K] : 0u; };
+  unsigned C = Byte(I);
+  size_t Len = C >= 0xF0 && C <= 0xF4 ? 4 : C >= 0xE0 ? 3 : C >= 0xC2 && C < 0xE0 ? 2 : 0;
+  if (C >= 0xF5 || Len == 0)
+    return 0;
+  for (size_t K = 1; K < Len; ++K)
+    if ((Byte(I + K) & 0xC0) != 0x80)
+      return 0;
+  unsigned C1 = Byte(I + 1); // overlong forms, surrogates, past U+10FFFF
+  if ((C == 0xE0 && C1 < 0xA0) || (C == 0xED && C1 >= 0xA0) || (C == 0xF0 && C1 < 0x90) ||
+      (C == 0xF4 && C1 >= 0x90))
+    return 0;
+  return Len;
+}
+
+/// A JSON string of S's bytes. Valid UTF-8 stays as it is; any other byte B becomes the escape
+/// \uDCxx (B's value), as Python's "surrogateescape" decodes it: json.loads, then
+/// .encode("utf-8", "surrogateescape"), gives the original bytes back.
 std::string quote(const std::string &S) {
   std::string R = "\"";
-  for (unsigned char C : S) {
+  for (size_t I = 0; I < S.size(); ++I) {
+    unsigned char C = S[I];
+    if (C >= 0x80) {
+      if (size_t Len = utf8Length(S, I)) {
+        R.append(S, I, Len);
+        I += Len - 1;
+      } else {
+        char Buf[8];
+        std::snprintf(Buf, sizeof Buf, "\\udc%02x", C);
+        R += Buf;
+      }
+      continue;
+    }
     switch (C) {
     case '"': R += "\\\""; break;
     case '\\': R += "\\\\"; break;
     case '\n': R += "\\n"; break;
     case '\t': R += "\\t"; break;
     default:
-      if (C < 0x20) {
+      if (C < 0x20 || C == 0x7f) {
         char Buf[8];
         std::snprintf(Buf, sizeof Buf, "\\u%04x", C);
         R += Buf;
@@ -70,7 +102,8 @@ std::string FunctionRecord::toJson() const {
        ", \"left_to_greedy\": " + std::to_string(LeftToGreedy) +
        ", \"decisions\": " + std::to_string(Decisions) +
        ", \"policy_ms\": " + number(PolicyMs) + ", \"pass_ms\": " + number(PassMs) +
-       ", \"fallback\": " + (Fallback.empty() ? std::string("null") : quote(Fallback)) + "}";
+       ", \"fallback\": " + (Fallback.empty() ? std::string("null") : quote(Fallback)) +
+       ", \"degraded\": " + (Degraded.empty() ? std::string("null") : quote(Degraded)) + "}";
   return J;
 }
 

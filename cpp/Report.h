@@ -20,6 +20,7 @@ struct FunctionRecord {
   std::array<int64_t, spec::NumRefusals> Refused{};
   double PolicyMs = 0, PassMs = 0;
   std::string Fallback; ///< empty: none; else why greedy allocated the whole function
+  std::string Degraded; ///< empty: none; else why the policy took a cheaper path (e.g. too large)
   double Score = 0;     ///< allocation score (Score.h)
   int64_t Copies = 0, Spills = 0, Reloads = 0;
 

@@ -3,7 +3,7 @@
 # environment .venv with rl4real built from this checkout and its pinned dependencies.
 set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
-APT_PACKAGES=(clang-22 llvm-22-dev llvm-22-tools cmake csmith libcsmith-dev valgrind)
+APT_PACKAGES=(clang-22 llvm-22-dev llvm-22-tools lld-22 cmake csmith libcsmith-dev valgrind)
 
 SUDO=""
 [ "$(id -u)" -eq 0 ] || SUDO="sudo"

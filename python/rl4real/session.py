@@ -174,6 +174,13 @@ class Session:
         if count:
             count(int(n))
 
+    def degrade(self, why: str) -> None:
+        """Tell the compiler the policy took a cheaper path for this function (reported as
+        `degraded`)."""
+        degrade = getattr(self.host, "degrade", None)
+        if degrade:
+            degrade(str(why))
+
     def reg_name(self, reg: int) -> str:
         return self.reg_names[reg] if 0 <= reg < len(self.reg_names) else f"reg{reg}"
 

@@ -80,3 +80,20 @@ def planted_colouring(rng: np.random.Generator, nodes: int, colours: int, densit
         "use_is_def": zeros(n, np.uint8), "use_split_ok": zeros(n, np.uint8),
     }
     return Graph(arrays)
+
+
+def live_values_program(values: int) -> str:
+    """A C program whose function `f` keeps `values` integers live at once across a call whose
+    result each of them is combined with (every pair interferes), for size-guard tests and benchmarks. It prints a checksum, so builds by
+    different allocators can be compared."""
+    lines = ["#include <stdio.h>",
+             "__attribute__((noinline)) long touch(long *a) { __asm__ volatile(\"\" : : \"r\"(a) : \"memory\"); return a[0] & 7; }",
+             "__attribute__((noinline)) long f(long *a, long s) {"]
+    lines += [f"  long v{i} = a[{i}] * s + {i};" for i in range(values)]
+    lines.append("  long t = touch(a); /* every value loaded above is live across this call */")
+    lines.append("  long r = 0;")
+    lines += [f"  r = r * 31 + (v{i} ^ (t + {i % 7}));" for i in range(values)]
+    lines += ["  return r;", "}", f"static long a[{values}];", "int main(void) {",
+              f"  for (int i = 0; i < {values}; ++i) a[i] = i * 2654435761L;",
+              '  printf("%ld\\n", f(a, 3));', "  return 0;", "}", ""]
+    return "\n".join(lines)

@@ -1,6 +1,9 @@
 """Policies that misbehave, for fault-injection tests. Each is selected as file.py:NAME."""
 
 import math
+import os
+import sys
+import threading
 import time
 
 
@@ -69,3 +72,33 @@ class NotAPolicy:
 
 
 not_a_policy = 42
+
+
+def exits(session):
+    sys.exit(3)
+
+
+def interrupted(session):
+    raise KeyboardInterrupt
+
+
+def holds_the_gil(session):
+    """A C call that holds the GIL for minutes: no Python-level interruption can stop it."""
+    sum(range(10**12))
+
+
+def thread_holds_the_gil(session):
+    """Returns at once, leaving a thread that holds the GIL for minutes."""
+    threading.Thread(target=holds_the_gil, args=(session,), daemon=True).start()
+    time.sleep(0.01)  # let it take the GIL
+
+
+def forks(session):
+    """A child that would otherwise go on as a second compiler."""
+    pid = os.fork()
+    if pid:
+        os.waitpid(pid, 0)
+
+
+def prints(session):
+    print("policy output for", session.function)

@@ -16,7 +16,9 @@ class PolicyLoadError(RuntimeError):
 
 def function_seed(seed: int, function: str) -> int:
     """A per-function seed that does not depend on the order functions are compiled in."""
-    return (int(seed) * 1_000_003 + zlib.crc32(function.encode())) & 0xFFFFFFFF
+    # names are bytes from LLVM, undecodable ones arrive as surrogate escapes
+    name = function.encode("utf-8", "surrogateescape")
+    return (int(seed) * 1_000_003 + zlib.crc32(name)) & 0xFFFFFFFF
 
 
 def load_policy(name: str, config: dict[str, str] | None = None):

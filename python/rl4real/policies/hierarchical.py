@@ -19,6 +19,7 @@ import numpy as np
 
 from ..models import backends, io
 from ..session import Refusal, visiting_order
+from .heuristic import HeuristicPolicy
 
 
 class HierarchicalPolicy:
@@ -62,6 +63,14 @@ class HierarchicalPolicy:
         return action
 
     def allocate(self, session) -> None:
+        # The encoder's memory grows with the edges (~1.9 KB per edge in onnxruntime, docs/
+        # models.md): past model-max-edges the heuristic allocates instead, in linear memory.
+        limit = int(float(session.config.get("model_max_edges") or 0))
+        edges = len(session.graph.edge)
+        if 0 < limit < edges:
+            session.degrade(f"model_max_edges: {edges} edges > {limit}, heuristic instead of the models")
+            HeuristicPolicy().allocate(session)
+            return
         self.decisions = 0
         try:
             self._allocate(session)
