@@ -1,81 +1,159 @@
 #include "Options.h"
 
 #include "llvm/ADT/StringExtras.h"
+#include "llvm/ADT/StringRef.h"
 #include "llvm/Support/CommandLine.h"
 
-#include <algorithm>
-#include <cmath>
+#include <cerrno>
+#include <cstdio>
 #include <cstdlib>
+#include <memory>
 
 using namespace llvm;
 
 namespace rl4real::options {
 namespace {
 
-struct Info {
-  const char *Name;
-  const char *Default;
+using spec::OptionInfo;
+
+/// The cl::opt of every option, made from the spec's table at load time.
+struct Registry {
+  std::vector<std::string> Names, Descriptions; // cl::opt keeps StringRefs to these
+  std::vector<std::unique_ptr<cl::opt<std::string>>> Opts;
+
+  Registry() {
+    Names.reserve(spec::opt::NumOptions);
+    Descriptions.reserve(spec::opt::NumOptions);
+    for (const OptionInfo &I : spec::Options) {
+      Names.push_back(std::string("rl4real-") + I.Name);
+      Descriptions.push_back(std::string(I.Doc) + " [" + I.Env + "; default '" + I.Default + "']");
+      Opts.push_back(std::make_unique<cl::opt<std::string>>(
+          StringRef(Names.back()), cl::desc(StringRef(Descriptions.back())),
+          cl::init(std::string(I.Default))));
+    }
+  }
+};
+Registry &registry() {
+  static Registry R;
+  return R;
+}
+const Registry &Registered = registry(); // register the flags when the plugin loads
+
+struct Value {
+  bool Ok = true;
+  bool Bool = false;
+  double Number = 0;
+  std::string Text;
 };
 
-constexpr Info Infos[] = {
-#define RL4REAL_OPTION(ID, NAME, DEFAULT, DESC) {NAME, DEFAULT},
-#include "Options.def"
-};
+bool matchesInt(StringRef S) {
+  S.consume_front("+") || S.consume_front("-");
+  return !S.empty() && all_of(S, isDigit);
+}
 
-cl::opt<std::string> Opts[] = {
-#define RL4REAL_OPTION(ID, NAME, DEFAULT, DESC)                                                  \
-  cl::opt<std::string>("rl4real-" NAME, cl::desc(DESC " [env RL4REAL_*, default '" DEFAULT "']"), \
-                       cl::init(DEFAULT)),
-#include "Options.def"
-};
+bool matchesFloat(StringRef S) { // [+-]?(d+(.d*)?|.d+)([eE][+-]?d+)?
+  S.consume_front("+") || S.consume_front("-");
+  size_t Int = S.find_if_not(isDigit);
+  Int = Int == StringRef::npos ? S.size() : Int;
+  StringRef Rest = S.drop_front(Int);
+  size_t Frac = 0;
+  if (Rest.consume_front(".")) {
+    Frac = Rest.find_if_not(isDigit);
+    Frac = Frac == StringRef::npos ? Rest.size() : Frac;
+    Rest = Rest.drop_front(Frac);
+  }
+  if (Int == 0 && Frac == 0)
+    return false;
+  if (Rest.consume_front("e") || Rest.consume_front("E")) {
+    Rest.consume_front("+") || Rest.consume_front("-");
+    return !Rest.empty() && all_of(Rest, isDigit);
+  }
+  return Rest.empty();
+}
 
-std::string envName(const char *Name) {
-  std::string S = "RL4REAL_";
-  for (const char *C = Name; *C; ++C)
-    S += *C == '-' ? '_' : char(toUpper(*C));
-  return S;
+/// spec.parse_option, the same rule.
+Value parse(const OptionInfo &I, const std::string &Raw) {
+  Value V;
+  std::string S = StringRef(Raw).trim().str();
+  if (S.empty())
+    S = I.Default;
+  switch (I.Kind) {
+  case spec::K_bool: {
+    std::string L = StringRef(S).lower();
+    V.Bool = L == "1" || L == "true" || L == "on" || L == "yes";
+    V.Ok = V.Bool || L == "0" || L == "false" || L == "off" || L == "no";
+    break;
+  }
+  case spec::K_int:
+  case spec::K_float: {
+    V.Ok = I.Kind == spec::K_int ? matchesInt(S) : matchesFloat(S);
+    if (V.Ok) {
+      errno = 0;
+      V.Number = I.Kind == spec::K_int ? double(std::strtoll(S.c_str(), nullptr, 10))
+                                       : std::strtod(S.c_str(), nullptr);
+      V.Ok = errno != ERANGE && V.Number >= I.Min && V.Number <= I.Max;
+    }
+    break;
+  }
+  case spec::K_str:
+    if (*I.Choices) {
+      SmallVector<StringRef, 4> Choices;
+      StringRef(I.Choices).split(Choices, '\x1f');
+      V.Ok = is_contained(Choices, S);
+    }
+    break;
+  }
+  V.Text = S;
+  return V;
+}
+
+Value value(Id O) {
+  Value V = parse(spec::Options[O], get(O));
+  return V.Ok ? V : parse(spec::Options[O], "");
 }
 
 } // namespace
 
 std::string get(Id O) {
-  if (Opts[O].getNumOccurrences())
-    return Opts[O];
-  if (const char *E = std::getenv(envName(Infos[O].Name).c_str()))
+  const auto &Opt = *registry().Opts[O];
+  if (Opt.getNumOccurrences())
+    return Opt;
+  if (const char *E = std::getenv(spec::Options[O].Env))
     return E;
-  return Infos[O].Default;
+  return spec::Options[O].Default;
 }
 
-bool getBool(Id O) {
-  std::string V = StringRef(get(O)).trim().lower();
-  return !(V.empty() || V == "0" || V == "false" || V == "off" || V == "no");
-}
+bool getBool(Id O) { return value(O).Bool; }
+double getNumber(Id O) { return value(O).Number; }
+int64_t getInt(Id O) { return int64_t(value(O).Number); }
 
-double getNumber(Id O) {
-  std::string V = get(O);
-  char *End = nullptr;
-  double D = std::strtod(V.c_str(), &End);
-  if (End == V.c_str())
-    return std::strtod(Infos[O].Default, nullptr);
-  return D;
-}
-
-int64_t getInt(Id O) {
-  constexpr double Limit = 9007199254740992.0; // 2^53
-  double D = getNumber(O);
-  if (std::isnan(D))
-    return 0;
-  return int64_t(std::max(-Limit, std::min(Limit, D)));
+std::string validate() {
+  std::string Errors;
+  for (int O = 0; O < spec::opt::NumOptions; ++O) {
+    const OptionInfo &I = spec::Options[O];
+    std::string Raw = get(Id(O));
+    if (!parse(I, Raw).Ok)
+      Errors += std::string(Errors.empty() ? "" : "\n") + "invalid value '" + Raw +
+                "' for option '" + I.Name + "' (-mllvm -rl4real-" + I.Name + " or " + I.Env +
+                "): expected " + I.Accepted;
+  }
+  return Errors;
 }
 
 std::vector<std::pair<std::string, std::string>> all() {
   std::vector<std::pair<std::string, std::string>> R;
-  for (int I = 0; I < NumOptions; ++I) {
-    std::string Key = Infos[I].Name;
-    for (char &C : Key)
-      if (C == '-')
-        C = '_';
-    R.emplace_back(Key, get(Id(I)));
+  for (int O = 0; O < spec::opt::NumOptions; ++O) {
+    const OptionInfo &I = spec::Options[O];
+    Value V = value(Id(O));
+    std::string Text = V.Text;
+    if (I.Kind == spec::K_bool) {
+      Text = V.Bool ? "1" : "0";
+    } else if (I.Kind != spec::K_str) {
+      char Buf[32];
+      std::snprintf(Buf, sizeof Buf, "%.17g", V.Number);
+      Text = Buf;
+    }
+    R.emplace_back(I.Key, Text);
   }
   return R;
 }

@@ -4,6 +4,11 @@
 #include "Options.h"
 
 #include "llvm/CodeGen/Passes.h"
+#include "llvm/CodeGen/MachineFunction.h"
+#include "llvm/CodeGen/MachineFunctionPass.h"
+#include "llvm/IR/DiagnosticInfo.h"
+#include "llvm/IR/Function.h"
+#include "llvm/IR/LLVMContext.h"
 #include "llvm/IR/Module.h"
 #include "llvm/IR/PassManager.h"
 #include "llvm/Passes/PassBuilder.h"
@@ -28,6 +33,28 @@ RegisterPass<KeptCheckPass> RegCheck("rl4real-check", "rl4real kept-assignment c
                                      false);
 RegisterPass<ReportPass> RegReport("rl4real-report", "rl4real report", false, false);
 
+/// Stands in for the plugin's passes when an option is invalid: reports it as one error of the
+/// compile (through the diagnostic handler, so the compiler fails the usual way).
+struct OptionsErrorPass : MachineFunctionPass {
+  static char ID;
+  OptionsErrorPass() : MachineFunctionPass(ID) {}
+  StringRef getPassName() const override { return "rl4real invalid options"; }
+  void getAnalysisUsage(AnalysisUsage &AU) const override {
+    AU.setPreservesAll();
+    MachineFunctionPass::getAnalysisUsage(AU);
+  }
+  bool runOnMachineFunction(MachineFunction &MF) override {
+    static std::atomic<bool> Said{false};
+    if (!Said.exchange(true))
+      MF.getFunction().getContext().diagnose(
+          DiagnosticInfoGeneric("rl4real: " + options::validate(), DS_Error));
+    return false;
+  }
+};
+char OptionsErrorPass::ID = 0;
+RegisterPass<OptionsErrorPass> RegOptionsError("rl4real-options-error", "rl4real invalid options",
+                                               false, false);
+
 bool rlRequested() { return options::getBool(options::Enable) && !options::userChoseRegAlloc(); }
 
 bool supported(const TargetMachine &TM) {
@@ -37,6 +64,12 @@ bool supported(const TargetMachine &TM) {
 void configure(TargetMachine &TM, PassManagerBase &, TargetPassConfig *PC) {
   if (!PC || !supported(TM) || TM.getOptLevel() == CodeGenOptLevel::None)
     return;
+  // A typo in a build's environment must not pass silently: the compile fails with one error
+  // (and is otherwise stock).
+  if (!options::validate().empty()) {
+    PC->insertPass(&MachineSchedulerID, &OptionsErrorPass::ID);
+    return;
+  }
   // With a report file, every allocator's functions are scored (benchmarks compare greedy, basic
   // and PBQP through the same code); the report pass only reads the finished function.
   bool RL = rlRequested();

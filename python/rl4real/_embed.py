@@ -29,7 +29,7 @@ _forked = False  # the policy called os.fork() (in the compiler's process)
 _host_class = None  # the plugin's Host type, for the debugger flag
 
 
-def allocate(host, arrays, meta, reg_classes, reg_names, config):
+def allocate(host, arrays, meta, reg_classes, reg_names, reg_units, config):
     global _host_class, _forked
     _host_class = type(host)
     if meta.get("spec_version") != str(spec.VERSION):
@@ -41,7 +41,8 @@ def allocate(host, arrays, meta, reg_classes, reg_names, config):
         return policy, True
     session = Session(host=host, graph=Graph(arrays), function=meta.get("function", ""),
                       file=meta.get("file", ""), target=meta.get("target", ""),
-                      reg_classes=list(reg_classes), reg_names=list(reg_names), config=dict(config))
+                      reg_classes=list(reg_classes), reg_names=list(reg_names), reg_units=reg_units,
+                      config=dict(config))
     _forked = False
     error = _call(policy, session)
     if _forked:
@@ -52,8 +53,7 @@ def allocate(host, arrays, meta, reg_classes, reg_names, config):
 
 
 def _policy(config):
-    key = (config.get("policy", "heuristic"), config.get("model_dir", ""),
-           config.get("backend", ""), config.get("seed", "0"))
+    key = tuple(spec.option(config, k) for k in ("policy", "model_dir", "backend", "seed"))
     if key not in _policies:
         try:
             _policies[key] = load_policy(key[0], config)

@@ -12,6 +12,8 @@ def main(argv: list[str] | None = None) -> int:
     sub.add_parser("plugin-path", help="print the absolute path of librl4real.so")
     p = sub.add_parser("features", help="print the feature spec as Markdown (docs/features.md)")
     p.add_argument("--check", metavar="FILE", help="fail if FILE differs from the generated text")
+    p.add_argument("--schema", action="store_true", help="the JSON Schema of report lines instead")
+    sub.add_parser("options", help="print the plugin's options as a Markdown table (README)")
     p = sub.add_parser("report", help="summarise a report file (-rl4real-report / RL4REAL_REPORT)")
     p.add_argument("file")
     p.add_argument("--json", action="store_true", help="print the summary as JSON")
@@ -63,8 +65,10 @@ def main(argv: list[str] | None = None) -> int:
             return 1
         return 0
     if args.command == "features":
+        import json
+
         from . import spec
-        text = spec.markdown()
+        text = (json.dumps(spec.report_schema(), indent=1) + "\n") if args.schema else spec.markdown()
         if args.check:
             with open(args.check) as f:
                 if f.read() != text:
@@ -74,12 +78,16 @@ def main(argv: list[str] | None = None) -> int:
             return 0
         sys.stdout.write(text)
         return 0
+    if args.command == "options":
+        from . import spec
+        sys.stdout.write(spec.options_markdown())
+        return 0
     if args.command == "report":
         from .report import main as report_main
         return report_main(args.file, as_json=args.json)
     if args.command == "bench":
-        from . import bench
-        args.corpus = args.corpus or str(bench.DEFAULT_CORPUS)
+        from . import bench, corpus
+        args.corpus = args.corpus or str(corpus.DEFAULT_CORPUS)
         return bench.run(args)
     if args.command == "export":
         from pathlib import Path
@@ -110,7 +118,7 @@ def main(argv: list[str] | None = None) -> int:
         from pathlib import Path
 
         from . import bench, vocab
-        compiles = [[s] for s in args.sources] or bench.corpus_compiles(Path(bench.DEFAULT_CORPUS))
+        compiles = [[s] for s in args.sources] or corpus.corpus_compiles(Path(corpus.DEFAULT_CORPUS))
         stats = vocab.build(compiles, Path(args.out), epochs=args.epochs, seed=args.seed)
         print(json.dumps(stats))
         return 0

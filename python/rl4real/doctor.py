@@ -35,22 +35,36 @@ def main() -> int:
              else "plugin and package disagree: rebuild with `pip install .`", sig == spec.signature())
     except (PluginNotFound, OSError) as e:
         line("plugin", e, False)
+    for o in spec.OPTIONS:  # the RL4REAL_* variables this shell would hand to the plugin
+        if o.env in os.environ:
+            try:
+                spec.parse_option(o, os.environ[o.env])
+                line("option", f"{o.env}={os.environ[o.env]}")
+            except spec.OptionError as e:
+                line("option", e, False)
     clang = shutil.which("clang-22")
     line("clang-22", clang or "not found (apt-get install clang-22)", bool(clang))
     from .models import backends, store
-    model_dir = store.resolve(os.environ.get("RL4REAL_MODEL_DIR"))
-    backend = os.environ.get("RL4REAL_BACKEND", "onnxruntime")
+    config = {o.key: os.environ.get(o.env, "") for o in spec.OPTIONS}
+
+    def option(key):
+        try:
+            return spec.option(config, key)
+        except spec.OptionError:
+            return spec.parse_option(spec.OPTIONS_BY_KEY[key], "")  # reported above
+
+    model_dir = store.resolve(option("model_dir") or None)
+    backend = option("backend")
     try:
         store.check_manifest(model_dir)
         backends.load(backend, model_dir)
         line("model", f"{model_dir} (backend {backend})")
     except Exception as e:  # noqa: BLE001
         line("model", f"{model_dir} (backend {backend}): {e}", False)
-    name = os.environ.get("RL4REAL_POLICY", "heuristic")
+    name = option("policy")
     try:
         from .policies import load_policy
-        load_policy(name, {"seed": os.environ.get("RL4REAL_SEED", "0"), "backend": backend,
-                           "model_dir": os.environ.get("RL4REAL_MODEL_DIR", "")})
+        load_policy(name, {k: str(option(k)) for k in ("seed", "backend", "model_dir", "trajectories")})
         line("policy", name)
     except Exception as e:  # noqa: BLE001
         line("policy", f"{name}: {type(e).__name__}: {e}", False)

@@ -79,7 +79,8 @@ def offsets(owner: np.ndarray, n: int) -> np.ndarray:
 
 @dataclass
 class Session:
-    """One function handed to a policy. `host` is the compiler side (assign/split/is_free)."""
+    """One function handed to a policy. `host` owns the function (rl4real.host.Host: the
+    compiler, or the offline environment)."""
 
     host: object
     graph: Graph
@@ -88,6 +89,7 @@ class Session:
     target: str = ""
     reg_classes: list[str] = field(default_factory=list)
     reg_names: list[str] = field(default_factory=list)
+    reg_units: tuple = ()  # per physical register, its register units (shared unit: aliases)
     config: dict[str, str] = field(default_factory=dict)
     assigned: dict[int, int] = field(default_factory=dict)  # accepted assignments: node -> reg
     splits: int = 0  # accepted splits
@@ -120,7 +122,7 @@ class Session:
 
     @property
     def split_budget_left(self) -> int:
-        return max(0, int(self.config.get("split_budget") or 0) - self.splits)
+        return max(0, spec.option(self.config, "split_budget") - self.splits)
 
     def is_free(self, node, reg) -> bool:
         """Would `assign(node, reg)` be accepted right now?"""
@@ -131,11 +133,7 @@ class Session:
 
     def free_candidates(self, node) -> np.ndarray:
         """For each of the node's candidates (graph.candidates(node)): is it free right now?"""
-        free = getattr(self.host, "free_candidates", None)
-        if free is not None:
-            return np.frombuffer(free(_index(node)), dtype=bool)  # bytes of 0/1: no copy
-        regs = self.graph.cand.reg[self.graph.candidates(node)].tolist()
-        return np.array([self.is_free(node, r) for r in regs], dtype=bool)
+        return np.frombuffer(self.host.free_candidates(_index(node)), dtype=bool)  # 0/1 bytes: no copy
 
     def colour_in_order(self, node_scores, visit, scores, leave) -> int:
         """A whole deterministic colour pass in one call: the nodes with `visit` set, in
@@ -170,16 +168,12 @@ class Session:
 
     def count_decisions(self, n: int) -> None:
         """Tell the compiler how many model decisions were taken (reported as `decisions`)."""
-        count = getattr(self.host, "count_decisions", None)
-        if count:
-            count(int(n))
+        self.host.count_decisions(int(n))
 
     def degrade(self, why: str) -> None:
         """Tell the compiler the policy took a cheaper path for this function (reported as
         `degraded`)."""
-        degrade = getattr(self.host, "degrade", None)
-        if degrade:
-            degrade(str(why))
+        self.host.degrade(str(why))
 
     def reg_name(self, reg: int) -> str:
         return self.reg_names[reg] if 0 <= reg < len(self.reg_names) else f"reg{reg}"

@@ -10,6 +10,7 @@ This module must stay importable without numpy: CMake runs it as a script to emi
 
 from __future__ import annotations
 
+import re
 import sys
 from dataclasses import dataclass
 
@@ -35,6 +36,7 @@ class Feature:
     dtype: str
     cols: int
     doc: str
+    neutral: float = 0  # the value of a made-up graph that says nothing (rl4real.synthetic.graph)
 
     @property
     def key(self) -> str:
@@ -48,13 +50,13 @@ FEATURES = [
     Feature("node", "spill_weight", "float32", 1,
             "LLVM spill weight (VirtRegAuxInfo), capped at 1e6; unspillable ranges have the cap"),
     Feature("node", "unspillable", "uint8", 1, "1 if LLVM may not spill this range"),
-    Feature("node", "size", "float32", 1, "live range size in slot-index units (LiveInterval::getSize)"),
-    Feature("node", "num_segments", "int32", 1, "number of live segments"),
-    Feature("node", "num_uses", "int32", 1, "non-debug instructions reading the register"),
-    Feature("node", "num_defs", "int32", 1, "non-debug instructions writing the register"),
+    Feature("node", "size", "float32", 1, "live range size in slot-index units (LiveInterval::getSize)", neutral=1),
+    Feature("node", "num_segments", "int32", 1, "number of live segments", neutral=1),
+    Feature("node", "num_uses", "int32", 1, "non-debug instructions reading the register", neutral=1),
+    Feature("node", "num_defs", "int32", 1, "non-debug instructions writing the register", neutral=1),
     Feature("node", "loop_depth", "int32", 1, "deepest loop containing a use or def"),
     Feature("node", "use_freq", "float32", 1,
-            "sum over uses and defs of block frequency relative to the entry block"),
+            "sum over uses and defs of block frequency relative to the entry block", neutral=1),
     Feature("node", "embedding", "float32", EMBEDDING_DIM,
             "mean MIR2Vec symbolic embedding of the instructions using or defining the register "
             "(zeros without a vocabulary)"),
@@ -68,7 +70,7 @@ FEATURES = [
     Feature("cand", "rank", "int32", 1, "position in the node's allocation order (0 = preferred)"),
     Feature("cand", "is_hint", "uint8", 1, "1 if the register is a copy hint for the node"),
     Feature("cand", "free", "uint8", 1,
-            "1 if no fixed register or call clobber interferes (at graph-build time)"),
+            "1 if no fixed register or call clobber interferes (at graph-build time)", neutral=1),
     Feature("cand", "fixed_conflict", "uint8", 1, "1 if a fixed physical register use interferes"),
     Feature("cand", "clobbered", "uint8", 1, "1 if a call inside the range clobbers the register"),
     Feature("cand", "callee_saved", "uint8", 1,
@@ -76,7 +78,7 @@ FEATURES = [
     # -- use points
     Feature("use", "node", "int32", 1, "node the use point belongs to"),
     Feature("use", "pos", "int32", 1, "instruction number from the function start"),
-    Feature("use", "freq", "float32", 1, "block frequency of the instruction relative to the entry block"),
+    Feature("use", "freq", "float32", 1, "block frequency of the instruction relative to the entry block", neutral=1),
     Feature("use", "next_dist", "float32", 1, "instructions to the node's next use point (0 for the last)"),
     Feature("use", "is_def", "uint8", 1, "1 if the instruction writes the register"),
     Feature("use", "split_ok", "uint8", 1, "1 if session.split may split the node at this use"),
@@ -98,6 +100,191 @@ REFUSALS = [
 ]
 
 
+# -- plugin options: each is `-mllvm -rl4real-<name>=V` and `RL4REAL_<NAME>=V` (the command line
+# wins; an empty value means the default). One rule parses them, in C++ (the generated header)
+# and here: an invalid value is an error that names the option, the value and what is accepted.
+INT_LIMIT = 2**53  # integers are exact in a double on both sides
+
+
+@dataclass(frozen=True)
+class Option:
+    name: str
+    kind: str  # "bool", "int", "float" or "str"
+    default: str
+    doc: str
+    min: float = 0
+    max: float = INT_LIMIT
+    choices: tuple[str, ...] = ()
+
+    @property
+    def key(self) -> str:  # in the configuration the plugin hands to Python
+        return self.name.replace("-", "_")
+
+    @property
+    def env(self) -> str:
+        return "RL4REAL_" + self.key.upper()
+
+    @property
+    def flag(self) -> str:
+        return f"-rl4real-{self.name}"
+
+    @property
+    def accepted(self) -> str:
+        if self.kind == "bool":
+            return "1 or 0 (or true/false, on/off, yes/no)"
+        if self.kind == "int":
+            return f"an integer from {self.min:.16g} to {self.max:.16g}"
+        if self.kind == "float":
+            return f"a number from {self.min:.16g} to {self.max:.16g}"
+        return "one of " + ", ".join(self.choices) if self.choices else "any text"
+
+
+OPTIONS = [
+    Option("enable", "bool", "1", "`0` switches RL allocation off (objects are then byte-identical "
+           "to stock clang-22)"),
+    Option("policy", "str", "heuristic",
+           "`heuristic`, `hierarchical` (the four models), `random`, `random-split`, `sample` "
+           "(training rollouts: sampled decisions, episodes appended to `trajectories`), "
+           "`module:attr`, or `path/to/file.py[:attr]` (attr defaults to `policy`)"),
+    Option("seed", "int", "0", "seed of stochastic policies (`random`, `sample`); per-function "
+           "streams, independent of compile order"),
+    Option("backend", "str", "onnxruntime", "model backend of `hierarchical` (same decisions)",
+           choices=("onnxruntime", "torch")),
+    Option("model-dir", "str", "", "model directory of `hierarchical` (default: the shipped "
+           "model; see `docs/models.md`)"),
+    Option("split-budget", "int", "0", "live-range splits a policy may make per function (`0`: "
+           "splitting off; see `docs/splitting.md`)", max=1_000_000),
+    Option("vocab", "str", "", "MIR2Vec vocabulary (JSON) for instruction embeddings (default: "
+           "the shipped one; `none`: off)"),
+    Option("triplets", "str", "", "append MIR2Vec training triplets of every function to this "
+           "file (used by `rl4real vocab`)"),
+    Option("min-size", "int", "8", "functions with fewer live ranges are left to greedy without "
+           "starting Python"),
+    Option("max-edges", "int", "2000000", "functions with more interference edges are left to "
+           "greedy without asking the policy (`fallback: \"too_large\"`; `0`: no limit)"),
+    Option("model-max-edges", "int", "100000", "functions with more edges get the heuristic "
+           "instead of the four models of `hierarchical` / `sample` (`degraded` says so; `0`: no "
+           "limit)"),
+    Option("report", "str", "", "append one JSON line per machine function to this file"),
+    Option("timeout", "float", "60", "policy time budget per function in seconds (`0`: none); "
+           "past it the compiler stops waiting (whatever the policy holds, the GIL included), and "
+           "greedy allocates that function and every later one of the process", max=1e9),
+    Option("max-faults", "int", "3", "policy faults after which the policy is switched off for "
+           "the rest of the process, with one summary warning (`0`: never)"),
+    Option("strict", "bool", "0", "`1`: a policy fault or a refused decision is a compile error "
+           "instead of a warning"),
+    Option("python", "str", "", "Python executable the embedded interpreter is pinned to (selects "
+           "the venv; default: the Python the plugin was built with)"),
+    Option("trajectories", "str", "", "policy `sample`: append each function's episode to this "
+           "file"),
+    Option("dump-dir", "str", "rl4real-graphs", "policy `rl4real.policies.dump:policy`: save each "
+           "function's graph in this folder"),
+]
+OPTIONS_BY_KEY = {o.key: o for o in OPTIONS}
+
+
+class OptionError(ValueError):
+    pass
+
+
+_INT = re.compile(r"[+-]?[0-9]+")
+_FLOAT = re.compile(r"[+-]?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][+-]?[0-9]+)?")
+_TRUE, _FALSE = ("1", "true", "on", "yes"), ("0", "false", "off", "no")
+
+
+def parse_option(option: Option, text: str):
+    """The typed value of `text` for `option` (the default when empty); OptionError if invalid.
+    Options.cpp applies the same rule to the same declarations."""
+    v = text.strip()
+    if not v:
+        v = option.default
+    bad = OptionError(f"invalid value '{text}' for option '{option.name}' (-mllvm {option.flag} "
+                      f"or {option.env}): expected {option.accepted}")
+    if option.kind == "bool":
+        if v.lower() in _TRUE + _FALSE:
+            return v.lower() in _TRUE
+        raise bad
+    if option.kind in ("int", "float"):
+        if not (_INT if option.kind == "int" else _FLOAT).fullmatch(v):
+            raise bad
+        x = int(v) if option.kind == "int" else float(v)
+        if not option.min <= x <= option.max:
+            raise bad
+        return x
+    if option.choices and v not in option.choices:
+        raise bad
+    return v
+
+
+def option(config: dict[str, str], key: str):
+    """An option's typed value from the configuration the plugin passes (or os.environ-like
+    mappings of RL4REAL_* variables, for tools that run outside the compiler)."""
+    o = OPTIONS_BY_KEY[key]
+    return parse_option(o, str(config.get(key, config.get(o.env, ""))))
+
+
+def options_markdown() -> str:
+    """The README's option table."""
+    lines = ["| option | default | meaning |", "|---|---|---|"]
+    lines += [f"| `{o.name}` | {f'`{o.default}`' if o.default else '—'} | {o.doc} |" for o in OPTIONS]
+    return "\n".join(lines) + "\n"
+
+
+# -- the report: one JSON object per machine function (option report), keys in this order.
+@dataclass(frozen=True)
+class ReportField:
+    name: str
+    type: str  # "string", "integer", "number", "counts" (an object of reason -> integer), "reason" (string or null)
+    doc: str
+
+
+REPORT = [
+    ReportField("function", "string", "the machine function's name (bytes that are not UTF-8 as "
+                "\\udcXX escapes, as Python's surrogateescape)"),
+    ReportField("file", "string", "the module's source file name (escaped the same way)"),
+    ReportField("target", "string", "the target triple"),
+    ReportField("allocator", "string", "`rl4real` when the policy was asked about the function; "
+                "`stock` when stock LLVM alone allocated it: RL allocation off, another allocator "
+                "chosen, or not asked (`fallback` says why)"),
+    ReportField("score", "number", "allocation score after rewriting: MLGO's block-frequency-"
+                "weighted copies, loads, stores and remats (lower is better)"),
+    ReportField("copies", "integer", "copies after rewriting"),
+    ReportField("spills", "integer", "spill stores after rewriting"),
+    ReportField("reloads", "integer", "reloads after rewriting"),
+    ReportField("nodes", "integer", "live ranges offered to the policy (after its splits)"),
+    ReportField("edges", "integer", "interference edges (with `fallback: too_large`, the count "
+                "at which building stopped)"),
+    ReportField("assigned", "integer", "live ranges the policy assigned that greedy kept"),
+    ReportField("assigned_by_policy", "integer", "assignments the policy made (accepted)"),
+    ReportField("evicted", "integer", "assignments greedy undid: assigned_by_policy - assigned"),
+    ReportField("refused", "integer", "decisions refused (sum of refusals)"),
+    ReportField("refusals", "counts", "refused decisions by reason (spec.REFUSALS names)"),
+    ReportField("split", "integer", "live-range splits the policy made"),
+    ReportField("left_to_greedy", "integer", "nodes the policy did not assign"),
+    ReportField("decisions", "integer", "model decisions the policy reported (0 for policies "
+                "without models)"),
+    ReportField("policy_ms", "number", "time in Python (the policy call, start-up included)"),
+    ReportField("pass_ms", "number", "time of the whole pass (graph, policy, bookkeeping)"),
+    ReportField("fallback", "reason", "null; `below_min_size`, `too_large` or `policy_off` when "
+                "greedy allocated the function without asking the policy; else why the policy "
+                "failed (its assignments were undone)"),
+    ReportField("degraded", "reason", "null, or why the policy took a cheaper path for this "
+                "function (e.g. `model_max_edges: ...`)"),
+]
+
+
+def report_schema() -> dict:
+    """JSON Schema of a report line (docs/report-schema.json)."""
+    types = {"string": {"type": "string"}, "integer": {"type": "integer", "minimum": 0},
+             "number": {"type": "number"}, "reason": {"type": ["string", "null"]},
+             "counts": {"type": "object", "additionalProperties": {"type": "integer", "minimum": 1},
+                        "propertyNames": {"enum": [n for n, _ in REFUSALS[1:]]}}}
+    return {"$schema": "https://json-schema.org/draft/2020-12/schema",
+            "title": f"rl4real report line (feature spec version {VERSION})", "type": "object",
+            "properties": {f.name: {**types[f.type], "description": f.doc} for f in REPORT},
+            "required": [f.name for f in REPORT], "additionalProperties": False}
+
+
 _BY_TABLE = {t: [f for f in FEATURES if f.table == t] for t in dict.fromkeys(f.table for f in FEATURES)}
 
 
@@ -110,6 +297,8 @@ def signature() -> str:
     parts = [f"version={VERSION}"]
     parts += [f"{f.table}.{f.name}:{f.dtype}x{f.cols}" for f in FEATURES]
     parts += [f"refusal.{name}" for name, _ in REFUSALS]
+    parts += [f"option.{o.name}={o.default}" for o in OPTIONS]
+    parts += [f"report.{f.name}" for f in REPORT]
     return ";".join(parts)
 
 
@@ -123,7 +312,7 @@ def cpp_header() -> str:
         "namespace rl4real::spec {",
         f"constexpr int Version = {VERSION};",
         f"constexpr int EmbeddingDim = {EMBEDDING_DIM};",
-        "enum Table : int { " + ", ".join(f"T_{t}" for t in tables) + f", NumTables }};",
+        "enum Table : int { " + ", ".join(f"T_{t}" for t in tables) + ", NumTables };",
         "enum Feature : int { " + ", ".join(f.key for f in FEATURES) + ", NumFeatures };",
         "enum Refusal : int { " + ", ".join(f"R_{name}" for name, _ in REFUSALS) + ", NumRefusals };",
         "struct FeatureInfo { const char *Table; const char *Name; const char *DType; int TableId; int Cols; int ElemSize; };",
@@ -137,8 +326,33 @@ def cpp_header() -> str:
                + ", ".join(f'"{n}"' for n, _ in REFUSALS) + "};")
     out.append("inline constexpr const char *TableNames[NumTables] = {"
                + ", ".join(f'"{t}"' for t in tables) + "};")
+    out.append("enum ReportField : int { " + ", ".join(f"F_{f.name}" for f in REPORT)
+               + ", NumReportFields };")
+    out.append("inline constexpr const char *ReportFieldNames[NumReportFields] = {"
+               + ", ".join(f'"{f.name}"' for f in REPORT) + "};")
+    out.append("namespace opt {")
+    out.append("enum Id : int { " + ", ".join(_camel(o.name) for o in OPTIONS) + ", NumOptions };")
+    out.append("}")
+    out.append("enum OptionKind : int { K_bool, K_int, K_float, K_str };")
+    out.append("struct OptionInfo { const char *Name; const char *Env; const char *Key; OptionKind Kind; "
+               "const char *Default; double Min, Max; const char *Choices; const char *Accepted; "
+               "const char *Doc; };")
+    out.append("inline constexpr OptionInfo Options[opt::NumOptions] = {")
+    for o in OPTIONS:
+        out.append(f"  {{{_c(o.name)}, {_c(o.env)}, {_c(o.key)}, K_{o.kind}, {_c(o.default)}, {o.min!r}, "
+                   f"{float(o.max)!r}, {_c(chr(31).join(o.choices))}, {_c(o.accepted)}, {_c(o.doc)}}},")
+    out.append("};")
     out.append("} // namespace rl4real::spec")
     return "\n".join(out) + "\n"
+
+
+def _camel(name: str) -> str:
+    return "".join(part.capitalize() for part in name.split("-"))
+
+
+def _c(text: str) -> str:
+    """A C++ string literal."""
+    return '"' + text.replace("\\", "\\\\").replace('"', '\\"').replace(chr(31), "\\x1f") + '"'
 
 
 def markdown() -> str:
@@ -152,6 +366,10 @@ def markdown() -> str:
         lines.append("")
     lines += ["## Refusal codes", "", "| code | name | meaning |", "|---|---|---|"]
     lines += [f"| {i} | `{n}` | {d} |" for i, (n, d) in enumerate(REFUSALS)]
+    lines += ["", "## Report lines", "", "One JSON object per machine function, keys in this order "
+              "(JSON Schema: `docs/report-schema.json`, `rl4real features --schema`).", "",
+              "| key | type | meaning |", "|---|---|---|"]
+    lines += [f"| `{f.name}` | {f.type} | {f.doc} |" for f in REPORT]
     return "\n".join(lines) + "\n"
 
 

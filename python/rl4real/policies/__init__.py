@@ -7,7 +7,16 @@ import importlib.util
 import zlib
 from pathlib import Path
 
-BUILTIN = ("heuristic", "random", "random-split", "hierarchical", "sample")
+# Built-in names and where each lives; a policy class may build itself from the plugin's options
+# with a classmethod from_config(config). Loaded by name, so that no package this one serves
+# (train's sampler) is imported from here.
+BUILTIN = {
+    "heuristic": "rl4real.policies.heuristic:HeuristicPolicy",
+    "random": "rl4real.policies.random_legal:RandomPolicy",
+    "random-split": "rl4real.policies.random_legal:RandomPolicy",
+    "hierarchical": "rl4real.policies.hierarchical:HierarchicalPolicy",
+    "sample": "rl4real.train.sampler:SamplingPolicy",  # training rollouts
+}
 
 
 class PolicyLoadError(RuntimeError):
@@ -23,24 +32,10 @@ def function_seed(seed: int, function: str) -> int:
 
 def load_policy(name: str, config: dict[str, str] | None = None):
     """Returns an object with `allocate(session)`."""
-    config = config or {}
-    if name == "heuristic":
-        from .heuristic import HeuristicPolicy
-        return HeuristicPolicy()
-    if name in ("random", "random-split"):
-        from .random_legal import RandomPolicy
-        return RandomPolicy(seed=int(config.get("seed") or 0),
-                            split_probability=0.5 if name == "random-split" else 0.0)
-    if name == "hierarchical":
-        from .hierarchical import HierarchicalPolicy
-        return HierarchicalPolicy(backend=config.get("backend") or "onnxruntime",
-                                  model_dir=config.get("model_dir") or None)
-    if name == "sample":  # training rollouts: sampled actions, episodes to RL4REAL_TRAJECTORIES
-        from ..train.sampler import SamplingPolicy
-        return SamplingPolicy(backend=config.get("backend") or "onnxruntime",
-                              model_dir=config.get("model_dir") or None,
-                              seed=int(config.get("seed") or 0))
-    obj = _load_object(name)
+    config = {**(config or {}), "policy": name}
+    obj = _load_object(BUILTIN.get(name, name))
+    if hasattr(obj, "from_config"):
+        return obj.from_config(config)
     if hasattr(obj, "allocate"):
         return obj() if isinstance(obj, type) else obj
     if callable(obj) and not isinstance(obj, type):

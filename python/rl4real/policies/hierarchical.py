@@ -17,7 +17,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..models import backends, io
+from .. import spec
+from ..models import backends, model_io
 from ..session import Refusal, visiting_order
 from .heuristic import HeuristicPolicy
 
@@ -32,6 +33,11 @@ class HierarchicalPolicy:
         self.rng = rng
         self.recorder = recorder
         self.decisions = 0
+
+    @classmethod
+    def from_config(cls, config: dict) -> "HierarchicalPolicy":
+        return cls(backend=spec.option(config, "backend"),
+                   model_dir=spec.option(config, "model_dir") or None)
 
     def run(self, model: str, *inputs):
         fn = self.overrides.get(model)
@@ -52,10 +58,10 @@ class HierarchicalPolicy:
 
     def _choose_colour(self, node, logits, value, start, stop, leave_row, free) -> int:
         """One colour decision from the batched color_node output: the node's candidate rows
-        (masked as the model masks, io.MASKED where not free) and its leave row."""
+        (masked as the model masks, model_io.MASKED where not free) and its leave row."""
         self.decisions += 1
         sub = np.empty(stop - start + 1, dtype=np.float32)
-        sub[:-1] = np.where(free, logits[start:stop], io.MASKED)
+        sub[:-1] = np.where(free, logits[start:stop], model_io.MASKED)
         sub[-1] = logits[leave_row]
         action = self._pick(sub)
         if self.recorder:
@@ -65,7 +71,7 @@ class HierarchicalPolicy:
     def allocate(self, session) -> None:
         # The encoder's memory grows with the edges (~1.9 KB per edge in onnxruntime, docs/
         # models.md): past model-max-edges the heuristic allocates instead, in linear memory.
-        limit = int(float(session.config.get("model_max_edges") or 0))
+        limit = spec.option(session.config, "model_max_edges")
         edges = len(session.graph.edge)
         if 0 < limit < edges:
             session.degrade(f"model_max_edges: {edges} edges > {limit}, heuristic instead of the models")
@@ -90,10 +96,10 @@ class HierarchicalPolicy:
         return order[~visited[order]]
 
     def _evaluate(self, *inputs) -> tuple:
-        """io.ROUND's models: one backend call, unless one of them is overridden (or the backend
+        """model_io.ROUND's models: one backend call, unless one of them is overridden (or the backend
         object has only run()). The value heads are evaluated only for the recorder."""
         values = self.recorder is not None
-        if self.overrides.keys() & io.ROUND.keys() or not hasattr(self.backend, "round"):
+        if self.overrides.keys() & model_io.ROUND.keys() or not hasattr(self.backend, "round"):
             return backends.run_round(self.run, *inputs, values=values)
         return self.backend.round(*inputs, values=values)
 
@@ -102,9 +108,9 @@ class HierarchicalPolicy:
         mask) after an accepted split, so the next round encodes the changed graph."""
         g = session.graph
         n = g.num_nodes
-        node_x = io.node_features(g)
-        cand_x = io.cand_features(g)
-        messages = io.messages(g)
+        node_x = model_io.node_features(g)
+        cand_x = model_io.cand_features(g)
+        messages = model_io.messages(g)
         cand_node = g.cand.node.astype(np.int64)
         n_cands = len(cand_node)
         unvisited = ~visited
@@ -132,13 +138,13 @@ class HierarchicalPolicy:
             free = session.free_candidates(node)
             split_ok = g.use.split_ok[g.uses(node)].astype(bool) if splitting else None
             can_split = splitting and bool(split_ok.any())
-            task = io.TASK_COLOR  # forced when no split is legal: no decision, no model call
+            task = model_io.TASK_COLOR  # forced when no split is legal: no decision, no model call
             if can_split:
                 task = self._act("select_task", node, h[node],
-                                 io.task_features(node_x[node], int(free.sum()), can_split),
+                                 model_io.task_features(node_x[node], int(free.sum()), can_split),
                                  np.array([True, can_split]))
-            if task == io.TASK_SPLIT:
-                use = self._act("split_node", node, h[node], io.use_features(g, node), split_ok)
+            if task == model_io.TASK_SPLIT:
+                use = self._act("split_node", node, h[node], model_io.use_features(g, node), split_ok)
                 if session.split(node, use) == Refusal.ok:
                     grown = np.zeros(session.graph.num_nodes, dtype=bool)
                     grown[:n] = visited

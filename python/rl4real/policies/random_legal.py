@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from .. import spec
 from . import function_seed
 
 
@@ -15,6 +16,11 @@ class RandomPolicy:
         self.seed = seed
         self.assign_probability = assign_probability
         self.split_probability = split_probability
+
+    @classmethod
+    def from_config(cls, config: dict) -> "RandomPolicy":
+        return cls(seed=spec.option(config, "seed"),
+                   split_probability=0.5 if config.get("policy") == "random-split" else 0.0)
 
     def allocate(self, session) -> None:
         rng = np.random.default_rng(function_seed(self.seed, session.function))
