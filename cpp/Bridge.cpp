@@ -255,7 +255,19 @@ template <typename T, py::object (*Convert)(const T &)> struct PyCache {
     return *Value;
   }
 };
+py::object toUnits(const std::vector<std::vector<int32_t>> &Units) {
+  py::tuple T(Units.size());
+  for (size_t R = 0; R < Units.size(); ++R) {
+    py::tuple U(Units[R].size());
+    for (size_t K = 0; K < Units[R].size(); ++K)
+      U[K] = py::int_(Units[R][K]);
+    T[R] = U;
+  }
+  return T;
+}
+
 PyCache<std::vector<std::string>, toList> RegClassesCache, RegNamesCache;
+PyCache<std::vector<std::vector<int32_t>>, toUnits> RegUnitsCache;
 PyCache<std::vector<std::pair<std::string, std::string>>, toDict> ConfigCache;
 
 py::dict toArrays(const GraphBuffers &G) {
@@ -337,7 +349,7 @@ void runCall(Call &C) {
         return;
       Args = py::make_tuple(Host, toArrays(*Req->Graph), toDict(Req->Meta),
                             RegClassesCache.get(Req->RegClasses), RegNamesCache.get(Req->RegNames),
-                            ConfigCache.get(Req->Config));
+                            RegUnitsCache.get(Req->RegUnits), ConfigCache.get(Req->Config));
     }
     py::object Out = (*Allocate)(*Args);
     if (Out.is_none()) {

@@ -49,6 +49,8 @@ struct PolicyRequest {
   std::vector<std::pair<std::string, std::string>> Meta;
   std::vector<std::string> RegClasses; ///< indexed by node reg_class
   std::vector<std::string> RegNames;   ///< indexed by physical register number
+  /// The register units of each physical register (two registers alias iff they share one).
+  std::vector<std::vector<int32_t>> RegUnits;
   /// Policy configuration (policy, backend, model_dir, seed, timeout, strict...).
   std::vector<std::pair<std::string, std::string>> Config;
 };

@@ -1,6 +1,8 @@
 #include "Embeddings.h"
 
+#include "Diagnostics.h"
 #include "Options.h"
+#include "Report.h"
 #include "rl4real_spec.h"
 
 #include "llvm/CodeGen/MachineFunction.h"
@@ -199,6 +201,15 @@ std::string mir2vecTriplets(const MachineFunction &MF) {
   if (!Out.empty() && Out.back() == '\n')
     Out.pop_back(); // appendLine adds the last newline
   return Out;
+}
+
+void appendTriplets(const MachineFunction &MF) {
+  std::string Path = options::get(options::Triplets);
+  if (Path.empty())
+    return;
+  std::string Triplets = mir2vecTriplets(MF), Err;
+  if (!Triplets.empty() && !appendLine(Path, Triplets, Err))
+    reportWarning(MF, "cannot write triplets to '" + Path + "': " + Err);
 }
 
 } // namespace rl4real

@@ -41,4 +41,7 @@ std::string loadVocabulary(const std::string &Path, Vocabulary &V);
 /// i). Produced here because llvm-ir2vec 22.1 aborts on most real functions (see above).
 std::string mir2vecTriplets(const llvm::MachineFunction &MF);
 
+/// With the triplets option set, appends MF's triplets to that file (a warning if it cannot).
+void appendTriplets(const llvm::MachineFunction &MF);
+
 } // namespace rl4real

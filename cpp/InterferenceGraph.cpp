@@ -84,131 +84,147 @@ bool InterferenceGraph::build(GraphContext &C, int64_t MaxEdges) {
   CandRegs.clear();
   UseInstrs.clear();
   ClassNames.clear();
+  ClassIds.clear();
+  ClassUnits.clear();
   NumEdges = 0;
-
   MachineRegisterInfo &MRI = C.MF.getRegInfo();
-  const TargetRegisterInfo &TRI = *C.MF.getSubtarget().getRegisterInfo();
+  for (unsigned N = 0; N < Nodes.size(); ++N) {
+    int32_t Class = classId(C, MRI.getRegClass(Nodes[N].Reg));
+    NodeUses U = addUsePoints(C, N);
+    addNodeFeatures(C, N, Class, U);
+    addCandidates(C, N);
+  }
+  return addEdges(C, MaxEdges);
+}
+
+int32_t InterferenceGraph::classId(GraphContext &C, const TargetRegisterClass *RC) {
+  auto [It, New] = ClassIds.try_emplace(RC, int32_t(ClassNames.size()));
+  if (New) {
+    const TargetRegisterInfo &TRI = *C.MF.getSubtarget().getRegisterInfo();
+    ClassNames.push_back(TRI.getRegClassName(RC));
+    BitVector Units(TRI.getNumRegUnits());
+    for (MCPhysReg P : C.RCI.getOrder(RC))
+      for (MCRegUnit U : TRI.regunits(P))
+        Units.set(static_cast<unsigned>(U));
+    ClassUnits.push_back(std::move(Units));
+  }
+  return It->second;
+}
+
+InterferenceGraph::NodeUses InterferenceGraph::addUsePoints(GraphContext &C, unsigned N) {
+  GraphNode &G = Nodes[N];
+  MachineRegisterInfo &MRI = C.MF.getRegInfo();
   SlotIndexes &SI = *C.LIS.getSlotIndexes();
   const SlotIndex Zero = SI.getZeroIndex();
 
-  DenseMap<const TargetRegisterClass *, int32_t> ClassIds;
-  std::vector<BitVector> ClassUnits; // register units reachable by each class's allocation order
+  // One use point per instruction, in program order.
   SmallVector<UsePoint, 16> Uses;
   SmallPtrSet<const MachineInstr *, 16> Seen;
+  for (MachineInstr &MI : MRI.reg_nodbg_instructions(G.Reg)) {
+    if (!Seen.insert(&MI).second)
+      continue;
+    UsePoint U{&MI, SI.getInstructionIndex(MI), MI.getParent(), false, false};
+    for (const MachineOperand &MO : MI.operands()) {
+      if (!MO.isReg() || MO.getReg() != G.Reg)
+        continue;
+      U.Writes |= MO.isDef();
+      U.Reads |= MO.readsReg();
+    }
+    Uses.push_back(U);
+  }
+  llvm::sort(Uses, [](const UsePoint &A, const UsePoint &B) { return A.Idx < B.Idx; });
+
+  NodeUses R;
+  if (C.Vocab && !Uses.empty()) { // in program order: float sums must not depend on addresses
+    for (const UsePoint &U : Uses)
+      C.Vocab->addInstruction(*U.MI, R.Embedding);
+    for (float &X : R.Embedding)
+      X /= float(Uses.size());
+  }
+  G.UseBegin = UseInstrs.size();
+  for (size_t K = 0; K < Uses.size(); ++K) {
+    const UsePoint &U = Uses[K];
+    float Freq = float(C.MBFI.getBlockFreqRelativeToEntryBlock(U.MBB));
+    R.NumUses += U.Reads;
+    R.NumDefs += U.Writes;
+    R.LoopDepth = std::max<int32_t>(R.LoopDepth, C.Loops.getLoopDepth(U.MBB));
+    R.UseFreq += Freq;
+    Buffers.push<int32_t>(use_node, int32_t(N));
+    Buffers.push<int32_t>(use_pos, Zero.getApproxInstrDistance(U.Idx));
+    Buffers.push<float>(use_freq, Freq);
+    Buffers.push<float>(use_next_dist,
+                        K + 1 < Uses.size() ? float(U.Idx.getApproxInstrDistance(Uses[K + 1].Idx))
+                                            : 0.f);
+    Buffers.push<uint8_t>(use_is_def, U.Writes);
+    Buffers.push<uint8_t>(use_split_ok, C.Splits && checkSplitPoint(G.Reg, *U.MI) == R_ok);
+    UseInstrs.push_back(U.MI);
+  }
+  G.UseEnd = UseInstrs.size();
+  return R;
+}
+
+void InterferenceGraph::addNodeFeatures(GraphContext &, unsigned N, int32_t Class,
+                                        const NodeUses &U) {
+  const GraphNode &G = Nodes[N];
+  const LiveInterval &LI = *G.LI;
+  float Weight = LI.weight();
+  bool Unspillable = !LI.isSpillable() || !std::isfinite(Weight) || Weight >= SpillWeightCap;
+  Buffers.push<int64_t>(node_vreg, int64_t(G.Reg.virtRegIndex()));
+  Buffers.push<int32_t>(node_reg_class, Class);
+  Buffers.push<float>(node_spill_weight, Unspillable ? SpillWeightCap : Weight);
+  Buffers.push<uint8_t>(node_unspillable, Unspillable);
+  Buffers.push<float>(node_size, float(LI.getSize()));
+  Buffers.push<int32_t>(node_num_segments, int32_t(LI.size()));
+  Buffers.push<int32_t>(node_num_uses, U.NumUses);
+  Buffers.push<int32_t>(node_num_defs, U.NumDefs);
+  Buffers.push<int32_t>(node_loop_depth, U.LoopDepth);
+  Buffers.push<float>(node_use_freq, U.UseFreq);
+  for (float X : U.Embedding)
+    Buffers.push<float>(node_embedding, X);
+}
+
+void InterferenceGraph::addCandidates(GraphContext &C, unsigned N) {
+  GraphNode &G = Nodes[N];
+  const LiveInterval &LI = *G.LI;
+  const TargetRegisterInfo &TRI = *C.MF.getSubtarget().getRegisterInfo();
+  ArrayRef<MCPhysReg> Order = C.RCI.getOrder(C.MF.getRegInfo().getRegClass(G.Reg));
+
+  // The allocation order with copy hints moved to the front.
   SmallVector<MCPhysReg, 8> Hints;
   SmallVector<MCPhysReg, 32> Cands;
+  TRI.getRegAllocationHints(G.Reg, Order, Hints, C.MF, &C.VRM, &C.Matrix);
+  for (MCPhysReg H : Hints)
+    if (is_contained(Order, H) && !is_contained(Cands, H))
+      Cands.push_back(H);
+  size_t NumHints = Cands.size();
+  for (MCPhysReg P : Order)
+    if (!is_contained(make_range(Cands.begin(), Cands.begin() + NumHints), P))
+      Cands.push_back(P);
 
-  for (unsigned N = 0; N < Nodes.size(); ++N) {
-    GraphNode &G = Nodes[N];
-    const LiveInterval &LI = *G.LI;
-    const TargetRegisterClass *RC = MRI.getRegClass(G.Reg);
-    ArrayRef<MCPhysReg> Order = C.RCI.getOrder(RC);
-
-    auto [ClassIt, NewClass] = ClassIds.try_emplace(RC, int32_t(ClassNames.size()));
-    if (NewClass) {
-      ClassNames.push_back(TRI.getRegClassName(RC));
-      BitVector Units(TRI.getNumRegUnits());
-      for (MCPhysReg P : Order)
-        for (MCRegUnit U : TRI.regunits(P))
-          Units.set(static_cast<unsigned>(U));
-      ClassUnits.push_back(std::move(Units));
-    }
-
-    // Use points, one per instruction, in program order.
-    Uses.clear();
-    Seen.clear();
-    for (MachineInstr &MI : MRI.reg_nodbg_instructions(G.Reg)) {
-      if (!Seen.insert(&MI).second)
-        continue;
-      UsePoint U{&MI, SI.getInstructionIndex(MI), MI.getParent(), false, false};
-      for (const MachineOperand &MO : MI.operands()) {
-        if (!MO.isReg() || MO.getReg() != G.Reg)
-          continue;
-        U.Writes |= MO.isDef();
-        U.Reads |= MO.readsReg();
-      }
-      Uses.push_back(U);
-    }
-    llvm::sort(Uses, [](const UsePoint &A, const UsePoint &B) { return A.Idx < B.Idx; });
-
-    G.UseBegin = UseInstrs.size();
-    int32_t NumUses = 0, NumDefs = 0, LoopDepth = 0;
-    float UseFreq = 0;
-    float Embedding[EmbeddingDim] = {};
-    if (C.Vocab && !Uses.empty()) { // in program order: float sums must not depend on addresses
-      for (const UsePoint &U : Uses)
-        C.Vocab->addInstruction(*U.MI, Embedding);
-      for (float &X : Embedding)
-        X /= float(Uses.size());
-    }
-    for (size_t K = 0; K < Uses.size(); ++K) {
-      const UsePoint &U = Uses[K];
-      float Freq = float(C.MBFI.getBlockFreqRelativeToEntryBlock(U.MBB));
-      NumUses += U.Reads;
-      NumDefs += U.Writes;
-      LoopDepth = std::max<int32_t>(LoopDepth, C.Loops.getLoopDepth(U.MBB));
-      UseFreq += Freq;
-      Buffers.push<int32_t>(use_node, int32_t(N));
-      Buffers.push<int32_t>(use_pos, Zero.getApproxInstrDistance(U.Idx));
-      Buffers.push<float>(use_freq, Freq);
-      Buffers.push<float>(use_next_dist,
-                          K + 1 < Uses.size() ? float(U.Idx.getApproxInstrDistance(Uses[K + 1].Idx))
-                                              : 0.f);
-      Buffers.push<uint8_t>(use_is_def, U.Writes);
-      Buffers.push<uint8_t>(use_split_ok, C.Splits && checkSplitPoint(G.Reg, *U.MI) == R_ok);
-      UseInstrs.push_back(U.MI);
-    }
-    G.UseEnd = UseInstrs.size();
-
-    float Weight = LI.weight();
-    bool Unspillable = !LI.isSpillable() || !std::isfinite(Weight) || Weight >= SpillWeightCap;
-    Buffers.push<int64_t>(node_vreg, int64_t(G.Reg.virtRegIndex()));
-    Buffers.push<int32_t>(node_reg_class, ClassIt->second);
-    Buffers.push<float>(node_spill_weight, Unspillable ? SpillWeightCap : Weight);
-    Buffers.push<uint8_t>(node_unspillable, Unspillable);
-    Buffers.push<float>(node_size, float(LI.getSize()));
-    Buffers.push<int32_t>(node_num_segments, int32_t(LI.size()));
-    Buffers.push<int32_t>(node_num_uses, NumUses);
-    Buffers.push<int32_t>(node_num_defs, NumDefs);
-    Buffers.push<int32_t>(node_loop_depth, LoopDepth);
-    Buffers.push<float>(node_use_freq, UseFreq);
-    for (float X : Embedding)
-      Buffers.push<float>(node_embedding, X);
-
-    // Candidates: the allocation order with copy hints moved to the front.
-    Hints.clear();
-    Cands.clear();
-    TRI.getRegAllocationHints(G.Reg, Order, Hints, C.MF, &C.VRM, &C.Matrix);
-    for (MCPhysReg H : Hints)
-      if (is_contained(Order, H) && !is_contained(Cands, H))
-        Cands.push_back(H);
-    size_t NumHints = Cands.size();
-    for (MCPhysReg P : Order)
-      if (!is_contained(make_range(Cands.begin(), Cands.begin() + NumHints), P))
-        Cands.push_back(P);
-
-    G.CandBegin = CandRegs.size();
-    for (size_t K = 0; K < Cands.size(); ++K) {
-      MCRegister P = Cands[K];
-      bool Fixed = C.Matrix.checkRegUnitInterference(LI, P);
-      bool Clobbered = C.Matrix.checkRegMaskInterference(LI, P);
-      bool Free = !Fixed && !Clobbered && C.Matrix.checkInterference(LI, P) == LiveRegMatrix::IK_Free;
-      CandRegs.push_back(P);
-      Buffers.push<int32_t>(cand_node, int32_t(N));
-      Buffers.push<int32_t>(cand_reg, int32_t(P.id()));
-      Buffers.push<int32_t>(cand_unit, int32_t(static_cast<unsigned>(*TRI.regunits(P).begin())));
-      Buffers.push<int32_t>(cand_rank, int32_t(K));
-      Buffers.push<uint8_t>(cand_is_hint, K < NumHints);
-      Buffers.push<uint8_t>(cand_free, Free);
-      Buffers.push<uint8_t>(cand_fixed_conflict, Fixed);
-      Buffers.push<uint8_t>(cand_clobbered, Clobbered);
-      Buffers.push<uint8_t>(cand_callee_saved, bool(C.RCI.getLastCalleeSavedAlias(P)));
-    }
-    G.CandEnd = CandRegs.size();
+  G.CandBegin = CandRegs.size();
+  for (size_t K = 0; K < Cands.size(); ++K) {
+    MCRegister P = Cands[K];
+    bool Fixed = C.Matrix.checkRegUnitInterference(LI, P);
+    bool Clobbered = C.Matrix.checkRegMaskInterference(LI, P);
+    bool Free = !Fixed && !Clobbered && C.Matrix.checkInterference(LI, P) == LiveRegMatrix::IK_Free;
+    CandRegs.push_back(P);
+    Buffers.push<int32_t>(cand_node, int32_t(N));
+    Buffers.push<int32_t>(cand_reg, int32_t(P.id()));
+    Buffers.push<int32_t>(cand_unit, int32_t(static_cast<unsigned>(*TRI.regunits(P).begin())));
+    Buffers.push<int32_t>(cand_rank, int32_t(K));
+    Buffers.push<uint8_t>(cand_is_hint, K < NumHints);
+    Buffers.push<uint8_t>(cand_free, Free);
+    Buffers.push<uint8_t>(cand_fixed_conflict, Fixed);
+    Buffers.push<uint8_t>(cand_clobbered, Clobbered);
+    Buffers.push<uint8_t>(cand_callee_saved, bool(C.RCI.getLastCalleeSavedAlias(P)));
   }
+  G.CandEnd = CandRegs.size();
+}
 
-  // Interference edges: sweep nodes by start; only classes that share a register unit can
-  // interfere for allocation purposes.
+bool InterferenceGraph::addEdges(GraphContext &C, int64_t MaxEdges) {
+  // Sweep nodes by start; only classes that share a register unit can interfere for allocation
+  // purposes.
+  MachineRegisterInfo &MRI = C.MF.getRegInfo();
   std::vector<unsigned> ByStart(Nodes.size());
   std::vector<int32_t> NodeClass(Nodes.size());
   for (unsigned N = 0; N < Nodes.size(); ++N) {

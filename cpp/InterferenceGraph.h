@@ -4,6 +4,8 @@
 
 #include "Graph.h"
 
+#include "llvm/ADT/BitVector.h"
+#include "llvm/ADT/DenseMap.h"
 #include "llvm/CodeGen/Register.h"
 #include "llvm/MC/MCRegister.h"
 
@@ -19,6 +21,7 @@ class MachineBlockFrequencyInfo;
 class MachineFunction;
 class MachineLoopInfo;
 class RegisterClassInfo;
+class TargetRegisterClass;
 class VirtRegMap;
 } // namespace llvm
 
@@ -60,6 +63,24 @@ public:
   std::vector<std::string> ClassNames;   ///< indexed by node reg_class
   GraphBuffers Buffers;
   int64_t NumEdges = 0;
+
+private:
+  /// What a node's use points say about it (node features).
+  struct NodeUses {
+    int32_t NumUses = 0, NumDefs = 0, LoopDepth = 0;
+    float UseFreq = 0;
+    float Embedding[spec::EmbeddingDim] = {};
+  };
+
+  // The steps of build(), each filling its table's buffers for one node (edges: all nodes).
+  int32_t classId(GraphContext &C, const llvm::TargetRegisterClass *RC);
+  NodeUses addUsePoints(GraphContext &C, unsigned N);
+  void addNodeFeatures(GraphContext &C, unsigned N, int32_t Class, const NodeUses &U);
+  void addCandidates(GraphContext &C, unsigned N);
+  bool addEdges(GraphContext &C, int64_t MaxEdges);
+
+  llvm::DenseMap<const llvm::TargetRegisterClass *, int32_t> ClassIds;
+  std::vector<llvm::BitVector> ClassUnits; ///< register units of each class's allocation order
 };
 
 } // namespace rl4real

@@ -80,31 +80,43 @@ int64_t FunctionRecord::refusedTotal() const {
 }
 
 std::string FunctionRecord::toJson() const {
-  std::string J = "{\"function\": " + quote(Function) + ", \"file\": " + quote(File) +
-                  ", \"target\": " + quote(Target) +
-                  ", \"allocator\": " + quote(PolicyRan ? "rl4real" : "stock") +
-                  ", \"score\": " + number(Score) + ", \"copies\": " + std::to_string(Copies) +
-                  ", \"spills\": " + std::to_string(Spills) +
-                  ", \"reloads\": " + std::to_string(Reloads) + ", \"nodes\": " + std::to_string(Nodes) +
-                  ", \"edges\": " + std::to_string(Edges) +
-                  ", \"assigned\": " + std::to_string(Kept) +
-                  ", \"assigned_by_policy\": " + std::to_string(AssignedByPolicy) +
-                  ", \"evicted\": " + std::to_string(AssignedByPolicy - Kept) +
-                  ", \"refused\": " + std::to_string(refusedTotal()) + ", \"refusals\": {";
-  bool First = true;
-  for (int I = 1; I < spec::NumRefusals; ++I) {
-    if (!Refused[I])
-      continue;
-    J += (First ? "" : ", ") + quote(spec::RefusalNames[I]) + ": " + std::to_string(Refused[I]);
-    First = false;
-  }
-  J += "}, \"split\": " + std::to_string(Split) +
-       ", \"left_to_greedy\": " + std::to_string(LeftToGreedy) +
-       ", \"decisions\": " + std::to_string(Decisions) +
-       ", \"policy_ms\": " + number(PolicyMs) + ", \"pass_ms\": " + number(PassMs) +
-       ", \"fallback\": " + (Fallback.empty() ? std::string("null") : quote(Fallback)) +
-       ", \"degraded\": " + (Degraded.empty() ? std::string("null") : quote(Degraded)) + "}";
-  return J;
+  // Keys and their order come from the spec (spec.REPORT); a field the spec has and this
+  // function does not fill would leave an empty value, and every report test would fail.
+  auto Int = [](int64_t V) { return std::to_string(V); };
+  auto Reason = [](const std::string &S) { return S.empty() ? std::string("null") : quote(S); };
+  std::string Refusals = "{";
+  for (int I = 1; I < spec::NumRefusals; ++I)
+    if (Refused[I])
+      Refusals += (Refusals.size() > 1 ? ", " : "") + quote(spec::RefusalNames[I]) + ": " +
+                  Int(Refused[I]);
+  Refusals += "}";
+  std::string V[spec::NumReportFields];
+  V[spec::F_function] = quote(Function);
+  V[spec::F_file] = quote(File);
+  V[spec::F_target] = quote(Target);
+  V[spec::F_allocator] = quote(PolicyRan ? "rl4real" : "stock");
+  V[spec::F_score] = number(Score);
+  V[spec::F_copies] = Int(Copies);
+  V[spec::F_spills] = Int(Spills);
+  V[spec::F_reloads] = Int(Reloads);
+  V[spec::F_nodes] = Int(Nodes);
+  V[spec::F_edges] = Int(Edges);
+  V[spec::F_assigned] = Int(Assigned);
+  V[spec::F_assigned_by_policy] = Int(AssignedByPolicy);
+  V[spec::F_evicted] = Int(AssignedByPolicy - Assigned);
+  V[spec::F_refused] = Int(refusedTotal());
+  V[spec::F_refusals] = Refusals;
+  V[spec::F_split] = Int(Split);
+  V[spec::F_left_to_greedy] = Int(LeftToGreedy);
+  V[spec::F_decisions] = Int(Decisions);
+  V[spec::F_policy_ms] = number(PolicyMs);
+  V[spec::F_pass_ms] = number(PassMs);
+  V[spec::F_fallback] = Reason(Fallback);
+  V[spec::F_degraded] = Reason(Degraded);
+  std::string J = "{";
+  for (int F = 0; F < spec::NumReportFields; ++F)
+    J += (F ? ", " : "") + quote(spec::ReportFieldNames[F]) + ": " + V[F];
+  return J + "}";
 }
 
 bool appendLine(const std::string &Path, const std::string &Line, std::string &Err) {

@@ -1,4 +1,5 @@
-// One JSON line per machine function, appended atomically to the report file.
+// One JSON line per machine function, appended atomically to the report file. Its keys are
+// declared in python/rl4real/spec.py (REPORT), with the JSON Schema derived from them.
 #pragma once
 
 #include "rl4real_spec.h"
@@ -11,10 +12,10 @@ namespace rl4real {
 
 struct FunctionRecord {
   std::string Function, File, Target;
-  bool PolicyRan = false; ///< the MLRA pass saw the function (else: a stock allocator, scored only)
+  bool PolicyRan = false; ///< the policy was asked about the function (else greedy alone allocated it)
   int64_t Nodes = 0, Edges = 0;
   int64_t AssignedByPolicy = 0; ///< accepted decisions
-  int64_t Kept = 0;             ///< of those, still assigned after greedy
+  int64_t Assigned = 0;         ///< of those, still assigned after greedy
   int64_t Split = 0, LeftToGreedy = 0;
   int64_t Decisions = 0; ///< model decisions the policy reported (0 for policies without models)
   std::array<int64_t, spec::NumRefusals> Refused{};

@@ -7,8 +7,10 @@ import os
 import subprocess
 from pathlib import Path
 
+import jsonschema
 import pytest
 
+from rl4real import spec
 from rl4real.paths import plugin_path
 
 CLANG = "clang-22"
@@ -54,6 +56,15 @@ def run_program(exe, *args, timeout=60, cwd=None) -> str:
     return r.stdout
 
 
+_REPORT_LINE = jsonschema.Draft202012Validator(spec.report_schema())
+
+
 def read_report(path) -> list[dict]:
-    with open(path) as f:
-        return [json.loads(line) for line in f]
+    """The records of a report file, each checked against the schema derived from spec.REPORT
+    (every key, in the declared order, of the declared type)."""
+    with open(path, encoding="utf-8") as f:
+        records = [json.loads(line) for line in f]
+    for r in records:
+        _REPORT_LINE.validate(r)
+        assert list(r) == [field.name for field in spec.REPORT], list(r)
+    return records

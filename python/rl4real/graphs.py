@@ -11,10 +11,16 @@ from .session import Graph
 
 
 def load(path: str | Path) -> tuple[Graph, dict]:
+    """The graph and its metadata: function, file, target and, when the dump has them, the
+    target's register units (`reg_units`, for an exact offline host)."""
     with np.load(path) as z:
         arrays = {f.key: z[f.key] for f in spec.FEATURES}
         function, file, target = (str(x) for x in z["meta"])
-    return Graph(arrays), {"function": function, "file": file, "target": target}
+        meta = {"function": function, "file": file, "target": target}
+        if "reg_units" in z.files:
+            ends = np.cumsum(z["reg_unit_counts"])
+            meta["reg_units"] = tuple(tuple(u.tolist()) for u in np.split(z["reg_units"], ends[:-1]))
+    return Graph(arrays), meta
 
 
 def load_dir(directory: str | Path) -> list[tuple[Graph, dict]]:

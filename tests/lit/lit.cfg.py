@@ -1,6 +1,5 @@
 # lit configuration: FileCheck tests of the plugin with llc-22 and clang-22.
 import os
-import shutil
 import subprocess
 
 import lit.formats

@@ -4,7 +4,9 @@ made by rl4real.synthetic: for fast pre-training, experiments and tests.
 Semantics (docs/training.md):
 - colouring is exact with respect to what the plugin reports: a candidate is free for a node when
   it was free when the graph was built (no fixed-register interference) and no interfering node
-  holds a register with the same first register unit;
+  holds a register that shares a register unit with it (with the target's units, `reg_units`, as
+  the plugin gives them to a session; without them, graphs made up in Python, each register is
+  its first unit `cand.unit`, which misses aliases such as AL inside EAX);
 - splitting is approximated: the node keeps the uses before the split point, a new node takes the
   rest, both keep all interferences and candidates, spill weight is shared by use count;
 - the final cost is approximated: every node left without a register counts as spilled, cost =
@@ -18,17 +20,27 @@ from __future__ import annotations
 import numpy as np
 
 from .. import spec
-from ..models import io
 from ..session import Graph, Refusal, Session
 
 
 class OfflineHost:
-    def __init__(self, graph: Graph):
+    """The compiler's side of a session over a graph (rl4real.host.Host, the same refusal rules).
+    `num_regs` (the target's register count, len(session.reg_names)) bounds register numbers as
+    the compiler does; without it any positive number is a register."""
+
+    def __init__(self, graph: Graph, split_budget: int = 0, num_regs: int | None = None,
+                 reg_units=None):
         self.arrays_ = {k: np.array(v) for k, v in graph.arrays.items()}
         self._rebuild()
-        self.assigned = np.full(self.graph.num_nodes, -1, np.int64)  # assigned unit per node
+        self.assigned = np.full(self.graph.num_nodes, -1, np.int64)  # assigned register per node
+        self.reg_units = reg_units
         self.closed = False
         self.decisions = 0
+        self.split_budget, self.splits = split_budget, 0
+        self.num_regs = num_regs
+        self.refused: list[int] = []  # refusal codes, in order (the compiler counts them by reason)
+        self._assigned_row: dict[int, int] = {}  # node -> its assigned candidate row
+        self.degraded = ""
 
     def _rebuild(self) -> None:
         self.graph = Graph(self.arrays_)
@@ -43,9 +55,15 @@ class OfflineHost:
     def free_candidates(self, node: int) -> bytes:
         g = self.graph
         s = g.candidates(node)
-        taken = {int(self.assigned[m]) for m in self.neighbours[node] if self.assigned[m] >= 0}
-        free = g.cand.free[s].astype(bool) & ~np.isin(g.cand.unit[s], list(taken))
-        return free.astype(np.uint8).tobytes()
+        held = [m for m in self.neighbours[node] if self.assigned[m] >= 0]
+        if self.reg_units is None:  # each register is its first unit
+            taken = [int(g.cand.unit[self._assigned_row[m]]) for m in held]
+            free = g.cand.free[s].astype(bool) & ~np.isin(g.cand.unit[s], taken)
+            return free.astype(np.uint8).tobytes()
+        taken = {u for m in held for u in self.reg_units[int(self.assigned[m])]}
+        free = [bool(g.cand.free[r]) and taken.isdisjoint(self.reg_units[int(g.cand.reg[r])])
+                for r in range(s.start, s.stop)]
+        return bytes(free)
 
     def _row(self, node: int, reg: int) -> int | None:
         """Reg's position among node's candidates, or None."""
@@ -56,33 +74,43 @@ class OfflineHost:
         row = self._row(node, reg)
         return row is not None and bool(self.free_candidates(node)[row])
 
+    def _refuse(self, code: Refusal) -> int:
+        if code != Refusal.ok:
+            self.refused.append(int(code))
+        return int(code)
+
     def assign(self, node: int, reg: int) -> int:
         g = self.graph
         if self.closed:
-            return Refusal.closed
-        if not (0 <= node < g.num_nodes):
-            return Refusal.bad_value
+            return self._refuse(Refusal.closed)
+        if not (0 <= node < g.num_nodes) or reg <= 0 or (self.num_regs and reg >= self.num_regs):
+            return self._refuse(Refusal.bad_value)
         if self.assigned[node] >= 0:
-            return Refusal.already_assigned
+            return self._refuse(Refusal.already_assigned)
         row = self._row(node, reg)
         if row is None:
-            return Refusal.not_candidate
+            return self._refuse(Refusal.not_candidate)
         if not self.free_candidates(node)[row]:
-            return Refusal.interferes
-        self.assigned[node] = g.cand.unit[g.candidates(node).start + row]
+            return self._refuse(Refusal.interferes)
+        self.assigned[node] = reg
+        self._assigned_row[node] = g.candidates(node).start + row
         return Refusal.ok
 
     def split(self, node: int, use_index: int) -> int:
         g = self.graph
         if self.closed:
-            return Refusal.closed
+            return self._refuse(Refusal.closed)
         if not (0 <= node < g.num_nodes):
-            return Refusal.bad_value
+            return self._refuse(Refusal.bad_value)
+        if self.assigned[node] >= 0:
+            return self._refuse(Refusal.already_assigned)
+        if self.splits >= self.split_budget:
+            return self._refuse(Refusal.split_budget)
         s = g.uses(node)
-        if not (0 <= use_index < s.stop - s.start) or not g.use.split_ok[s.start + use_index] \
-                or use_index == 0 or self.assigned[node] >= 0:
-            return Refusal.split_point
+        if not (0 <= use_index < s.stop - s.start) or not g.use.split_ok[s.start + use_index]:
+            return self._refuse(Refusal.split_point)
         self._split(node, s.start + use_index, s.stop)
+        self.splits += 1
         return Refusal.ok
 
     def arrays(self) -> dict:
@@ -90,6 +118,9 @@ class OfflineHost:
 
     def count_decisions(self, n: int) -> None:
         self.decisions += n
+
+    def degrade(self, why: str) -> None:
+        self.degraded = why
 
     def close(self) -> None:
         self.closed = True
@@ -124,7 +155,7 @@ class OfflineHost:
 
 
 def session(graph: Graph, split_budget: int = 0, function: str = "") -> tuple[Session, OfflineHost]:
-    host = OfflineHost(graph)
+    host = OfflineHost(graph, split_budget)
     return Session(host=host, graph=host.graph, function=function,
                    config={"split_budget": str(split_budget)}), host
 

@@ -1,0 +1,70 @@
+// The passes that read the function after the policy and greedy: which assignments greedy kept,
+// and the report line with the allocation score.
+#include "MLRAPass.h"
+
+#include "Diagnostics.h"
+#include "Options.h"
+#include "Records.h"
+#include "Score.h"
+
+#include "llvm/CodeGen/MachineBlockFrequencyInfo.h"
+#include "llvm/CodeGen/VirtRegMap.h"
+#include "llvm/IR/Module.h"
+#include "llvm/Target/TargetMachine.h"
+
+using namespace llvm;
+
+namespace rl4real {
+
+char KeptCheckPass::ID = 0;
+
+void KeptCheckPass::getAnalysisUsage(AnalysisUsage &AU) const {
+  AU.setPreservesAll();
+  AU.addRequired<VirtRegMapWrapperLegacy>();
+  MachineFunctionPass::getAnalysisUsage(AU);
+}
+
+bool KeptCheckPass::runOnMachineFunction(MachineFunction &MF) {
+  PendingFunction *P = findPending(MF);
+  if (!P)
+    return false;
+  auto &VRM = getAnalysis<VirtRegMapWrapperLegacy>().getVRM();
+  int64_t Kept = 0;
+  for (auto [Reg, Phys] : P->Assignments)
+    Kept += VRM.hasPhys(Reg) && VRM.getPhys(Reg) == Phys;
+  P->Record.Assigned = Kept;
+  return false;
+}
+
+char ReportPass::ID = 0;
+
+void ReportPass::getAnalysisUsage(AnalysisUsage &AU) const {
+  AU.setPreservesAll();
+  if (!options::get(options::Report).empty()) // scoring needs block frequencies
+    AU.addRequired<MachineBlockFrequencyInfoWrapperPass>();
+  MachineFunctionPass::getAnalysisUsage(AU);
+}
+
+bool ReportPass::runOnMachineFunction(MachineFunction &MF) {
+  PendingFunction P;
+  if (!takePending(MF, P)) { // RL allocation off: a stock allocator's function, scored only
+    P.Record.Function = MF.getName().str();
+    P.Record.File = MF.getFunction().getParent()->getSourceFileName();
+    P.Record.Target = MF.getTarget().getTargetTriple().str();
+  }
+  std::string Path = options::get(options::Report);
+  if (Path.empty())
+    return false;
+  AllocationScore S =
+      scoreFunction(MF, getAnalysis<MachineBlockFrequencyInfoWrapperPass>().getMBFI());
+  P.Record.Score = S.Score;
+  P.Record.Copies = S.Copies;
+  P.Record.Spills = S.Spills;
+  P.Record.Reloads = S.Reloads;
+  std::string Err;
+  if (!appendLine(Path, P.Record.toJson(), Err))
+    reportWarning(MF, "cannot write report '" + Path + "': " + Err);
+  return false;
+}
+
+} // namespace rl4real
