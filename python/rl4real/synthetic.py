@@ -9,6 +9,33 @@ from . import spec
 from .session import Graph
 
 
+def graph(edges, cand_regs: list, uses=1, **arrays) -> Graph:
+    """A graph with every feature of the spec. The structure: `edges` (pairs of nodes),
+    `cand_regs[i]` (node i's candidate registers, in order; one register unit each) and `uses`
+    (use points per node: an int or one per node). Any feature can be given by key
+    (`node_spill_weight=...`); the rest derive from the structure (vreg = node index, cand unit
+    = register, rank = position, use positions in node order) or take the spec's neutral value."""
+    n = len(cand_regs)
+    ncand = np.array([len(c) for c in cand_regs], dtype=np.int64)
+    nuses = np.broadcast_to(np.asarray(uses, dtype=np.int64), (n,))
+    reg = np.concatenate([np.asarray(c, np.int32) for c in cand_regs]) if n else np.zeros(0, np.int32)
+    derived = {
+        "node_vreg": np.arange(n), "edge_nodes": np.asarray(edges, np.int64).reshape(-1, 2),
+        "cand_node": np.repeat(np.arange(n), ncand), "cand_reg": reg, "cand_unit": reg,
+        "cand_rank": np.concatenate([np.arange(k) for k in ncand]) if n else np.zeros(0),
+        "use_node": np.repeat(np.arange(n), nuses), "use_pos": np.arange(int(nuses.sum())),
+    }
+    rows = {"node": n, "edge": len(derived["edge_nodes"]), "cand": len(reg), "use": int(nuses.sum())}
+    out = {}
+    for f in spec.FEATURES:
+        shape = (rows[f.table], f.cols) if f.cols > 1 else (rows[f.table],)
+        value = arrays.pop(f.key, derived.get(f.key, f.neutral))
+        out[f.key] = np.broadcast_to(np.asarray(value, dtype=f.dtype), shape).copy()
+    if arrays:
+        raise KeyError(f"not features of spec version {spec.VERSION}: {sorted(arrays)}")
+    return Graph(out)
+
+
 def random_graph(rng: np.random.Generator, nodes: int, edge_density: float = 0.05,
                  max_cands: int = 16, num_regs: int = 16, max_uses: int = 6) -> Graph:
     n = nodes
@@ -22,34 +49,23 @@ def random_graph(rng: np.random.Generator, nodes: int, edge_density: float = 0.0
         keep = a != b
         edges = np.unique(np.sort(np.stack([a[keep], b[keep]], 1), 1), axis=0)
     ncand = rng.integers(1, max_cands + 1, n)
-    cand_node = np.repeat(np.arange(n), ncand).astype(np.int32)
-    cand_reg = np.concatenate([rng.permutation(num_regs)[:k] + 1 for k in ncand]).astype(np.int32)
-    rank = np.concatenate([np.arange(k) for k in ncand]).astype(np.int32)
-    c = len(cand_node)
+    cands = [rng.permutation(num_regs)[:k] + 1 for k in ncand]
+    rank = np.concatenate([np.arange(k) for k in ncand])
+    c = int(ncand.sum())
     nuses = rng.integers(1, max_uses + 1, n)
-    use_node = np.repeat(np.arange(n), nuses).astype(np.int32)
-    u = len(use_node)
+    u = int(nuses.sum())
     bits = lambda size, p=0.5: (rng.random(size) < p).astype(np.uint8)  # noqa: E731
-    arrays = {
-        "node_vreg": np.arange(n, dtype=np.int64), "node_reg_class": rng.integers(0, 3, n).astype(np.int32),
-        "node_spill_weight": (rng.random(n) * 100).astype(np.float32), "node_unspillable": bits(n, 0.05),
-        "node_size": rng.integers(1, 500, n).astype(np.float32),
-        "node_num_segments": rng.integers(1, 5, n).astype(np.int32),
-        "node_num_uses": nuses.astype(np.int32), "node_num_defs": rng.integers(1, 3, n).astype(np.int32),
-        "node_loop_depth": rng.integers(0, 3, n).astype(np.int32),
-        "node_use_freq": (rng.random(n) * 10).astype(np.float32),
-        "node_embedding": rng.normal(0, 0.3, (n, spec.EMBEDDING_DIM)).astype(np.float32),
-        "edge_nodes": edges.astype(np.int32).reshape(-1, 2),
-        "cand_node": cand_node, "cand_reg": cand_reg, "cand_unit": cand_reg.copy(), "cand_rank": rank,
-        "cand_is_hint": (rank == 0).astype(np.uint8) * bits(c), "cand_free": bits(c, 0.8),
-        "cand_fixed_conflict": bits(c, 0.1), "cand_clobbered": bits(c, 0.1),
-        "cand_callee_saved": bits(c, 0.3),
-        "use_node": use_node, "use_pos": np.sort(rng.integers(0, 1000, u)).astype(np.int32),
-        "use_freq": (rng.random(u) * 8).astype(np.float32),
-        "use_next_dist": rng.integers(0, 50, u).astype(np.float32), "use_is_def": bits(u),
-        "use_split_ok": bits(u, 0.3),
-    }
-    return Graph(arrays)
+    return graph(
+        edges, cands, nuses,
+        node_reg_class=rng.integers(0, 3, n), node_spill_weight=rng.random(n) * 100,
+        node_unspillable=bits(n, 0.05), node_size=rng.integers(1, 500, n),
+        node_num_segments=rng.integers(1, 5, n), node_num_uses=nuses,
+        node_num_defs=rng.integers(1, 3, n), node_loop_depth=rng.integers(0, 3, n),
+        node_use_freq=rng.random(n) * 10, node_embedding=rng.normal(0, 0.3, (n, spec.EMBEDDING_DIM)),
+        cand_is_hint=(rank == 0) * bits(c), cand_free=bits(c, 0.8), cand_fixed_conflict=bits(c, 0.1),
+        cand_clobbered=bits(c, 0.1), cand_callee_saved=bits(c, 0.3),
+        use_pos=np.sort(rng.integers(0, 1000, u)), use_freq=rng.random(u) * 8,
+        use_next_dist=rng.integers(0, 50, u), use_is_def=bits(u), use_split_ok=bits(u, 0.3))
 
 
 def planted_colouring(rng: np.random.Generator, nodes: int, colours: int, density: float) -> Graph:
@@ -60,26 +76,8 @@ def planted_colouring(rng: np.random.Generator, nodes: int, colours: int, densit
     iu = np.triu_indices(n, 1)
     keep = (hidden[iu[0]] != hidden[iu[1]]) & (rng.random(len(iu[0])) < density)
     edges = np.stack([iu[0][keep], iu[1][keep]], 1)
-    reg = np.tile(np.arange(1, k + 1), n).astype(np.int32)
-    c = n * k
-    zeros = lambda m, dtype: np.zeros(m, dtype)  # noqa: E731
-    arrays = {
-        "node_vreg": np.arange(n, dtype=np.int64), "node_reg_class": zeros(n, np.int32),
-        "node_spill_weight": (1 + rng.random(n)).astype(np.float32), "node_unspillable": zeros(n, np.uint8),
-        "node_size": np.full(n, 10, np.float32), "node_num_segments": np.ones(n, np.int32),
-        "node_num_uses": np.ones(n, np.int32), "node_num_defs": np.ones(n, np.int32),
-        "node_loop_depth": zeros(n, np.int32), "node_use_freq": np.ones(n, np.float32),
-        "node_embedding": np.zeros((n, spec.EMBEDDING_DIM), np.float32),
-        "edge_nodes": edges.astype(np.int32).reshape(-1, 2),
-        "cand_node": np.repeat(np.arange(n), k).astype(np.int32), "cand_reg": reg, "cand_unit": reg.copy(),
-        "cand_rank": np.tile(np.arange(k), n).astype(np.int32), "cand_is_hint": zeros(c, np.uint8),
-        "cand_free": np.ones(c, np.uint8), "cand_fixed_conflict": zeros(c, np.uint8),
-        "cand_clobbered": zeros(c, np.uint8), "cand_callee_saved": zeros(c, np.uint8),
-        "use_node": np.arange(n, dtype=np.int32), "use_pos": np.arange(n, dtype=np.int32),
-        "use_freq": np.ones(n, np.float32), "use_next_dist": np.ones(n, np.float32),
-        "use_is_def": zeros(n, np.uint8), "use_split_ok": zeros(n, np.uint8),
-    }
-    return Graph(arrays)
+    return graph(edges, [list(range(1, k + 1))] * n, node_spill_weight=1 + rng.random(n),
+                 node_size=10, use_next_dist=1)
 
 
 def live_values_program(values: int) -> str:

@@ -7,7 +7,7 @@ import shutil
 import numpy as np
 import pytest
 
-from rl4real.models import backends, export, io, store
+from rl4real.models import backends, export, model_io, store
 from rl4real.synthetic import random_graph
 
 SIZES = [1, 2, 3, 5, 8, 13, 30, 60, 120, 250, 2000, 2500]
@@ -24,18 +24,18 @@ def graphs(count=200, seed=0):
 
 def decisions(backend, g, rng):
     """The actions of all four models on one graph (with random masks)."""
-    node_x = io.node_features(g)
-    h = backend.run("encoder", node_x, *io.messages(g))[0]
+    node_x = model_io.node_features(g)
+    h = backend.run("encoder", node_x, *model_io.messages(g))[0]
     mask = rng.random(g.num_nodes) < 0.7
     mask[rng.integers(g.num_nodes)] = True
     acts = [backends.choose(backend.run("select_node", h, node_x, mask)[0])]
-    cand_x = io.cand_features(g)
+    cand_x = model_io.cand_features(g)
     n_cands = len(cand_x)
     for node in rng.choice(g.num_nodes, min(g.num_nodes, 5), replace=False).tolist():
         free = g.cand.free[g.candidates(node)].astype(bool)
         split_ok = g.use.split_ok[g.uses(node)].astype(bool)
         acts.append(backends.choose(backend.run(
-            "select_task", h[node], io.task_features(node_x[node], int(free.sum()), split_ok.any()),
+            "select_task", h[node], model_io.task_features(node_x[node], int(free.sum()), split_ok.any()),
             np.array([True, split_ok.any()]))[0]))
         s = g.candidates(node)
         color_mask = np.zeros(n_cands + g.num_nodes, bool)
@@ -44,7 +44,7 @@ def decisions(backend, g, rng):
         logits = backend.run("color_node", h, g.cand.node.astype(np.int64), cand_x, color_mask)[0]
         acts.append(backends.choose(np.append(logits[s], logits[n_cands + node])))
         acts.append(backends.choose(backend.run(
-            "split_node", h[node], io.use_features(g, node), split_ok | ~split_ok.any())[0]))
+            "split_node", h[node], model_io.use_features(g, node), split_ok | ~split_ok.any())[0]))
     return acts, h
 
 
@@ -69,18 +69,18 @@ def test_masked_actions_are_never_chosen(both):
     rng = np.random.default_rng(1)
     g = random_graph(rng, 40, max_cands=8)
     for backend in both:
-        node_x = io.node_features(g)
-        h = backend.run("encoder", node_x, *io.messages(g))[0]
+        node_x = model_io.node_features(g)
+        h = backend.run("encoder", node_x, *model_io.messages(g))[0]
         for keep in range(40):
             mask = np.zeros(40, bool)
             mask[keep] = True
             logits = backend.run("select_node", h, node_x, mask)[0]
-            assert backends.choose(logits) == keep and (logits[~mask] == io.MASKED).all()
-        cand_x = io.cand_features(g)
+            assert backends.choose(logits) == keep and (logits[~mask] == model_io.MASKED).all()
+        cand_x = model_io.cand_features(g)
         mask = np.zeros(len(cand_x) + 40, bool)
         mask[len(cand_x) + 3] = True  # only "leave node 3 to greedy"
         logits = backend.run("color_node", h, g.cand.node.astype(np.int64), cand_x, mask)[0]
-        assert backends.choose(logits) == len(cand_x) + 3 and (logits[~mask] == io.MASKED).all()
+        assert backends.choose(logits) == len(cand_x) + 3 and (logits[~mask] == model_io.MASKED).all()
 
 
 def test_models_are_pure_functions(both):
@@ -98,8 +98,8 @@ def test_round_is_the_three_models_in_one_call(both):
     for g in graphs(count=12, seed=3):
         n = g.num_nodes
         cand_node = g.cand.node.astype(np.int64)
-        inputs = (io.node_features(g), *io.messages(g), rng.random(n) < 0.6, cand_node,
-                  io.cand_features(g), rng.random(len(cand_node) + n) < 0.8)
+        inputs = (model_io.node_features(g), *model_io.messages(g), rng.random(n) < 0.6, cand_node,
+                  model_io.cand_features(g), rng.random(len(cand_node) + n) < 0.8)
         for backend in both:
             separate = backends.run_round(backend.run, *inputs)
             fused = backend.round(*inputs)
@@ -127,7 +127,7 @@ def test_export_round_trips(tmp_path, both):
             assert decisions(reloaded, g, np.random.default_rng(i))[0] == \
                 decisions(both[0], g, np.random.default_rng(i))[0]
     manifest = json.loads((out / store.MANIFEST).read_text())
-    assert manifest["models"]["color_node"]["inputs"][2] == ["cand_x", "float32", ["candidates", len(io.CAND_FEATURES)]]
+    assert manifest["models"]["color_node"]["inputs"][2] == ["cand_x", "float32", ["candidates", len(model_io.CAND_FEATURES)]]
 
 
 def test_mismatched_manifest_says_what_differs(tmp_path):
@@ -155,7 +155,7 @@ def test_corrupt_model_files_are_reported(tmp_path):
 
 def test_messages_are_grouped_by_receiving_node():
     g = random_graph(np.random.default_rng(4), 30, edge_density=0.2)
-    src, offsets = io.messages(g)
+    src, offsets = model_io.messages(g)
     e = g.edge.nodes.reshape(-1, 2)
     assert len(src) == 2 * len(e) and offsets[0] == 0 and offsets[-1] == len(src)
     for node in range(30):

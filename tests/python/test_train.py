@@ -7,7 +7,7 @@ import pytest
 import torch
 
 from rl4real import synthetic
-from rl4real.models import io, nets
+from rl4real.models import model_io, nets
 from rl4real.models.backends import TorchBackend
 from rl4real.policies.hierarchical import HierarchicalPolicy
 from rl4real.session import Graph, Refusal
@@ -110,7 +110,7 @@ def test_gymnasium_env_plays_legal_episodes_to_the_end():
         for steps in range(10_000):
             with pytest.raises(ValueError):
                 env.step(len(info["action_mask"]))  # out of range: refused, state unchanged
-            assert obs["agent"] in io.AGENTS
+            assert obs["agent"] in model_io.AGENTS
             action = int(rng.choice(np.flatnonzero(info["action_mask"])))
             obs, reward, done, truncated, info = env.step(action)
             if done:
@@ -143,6 +143,23 @@ def test_the_learner_improves_colouring_towards_the_known_optimum():
     assert last < 0.5 * first, (first, last)
     assert argmax_cost(modules) < before, (before, argmax_cost(modules))
     assert all(np.isfinite(h["policy_loss"]) and np.isfinite(h["value_loss"]) for h in history)
+    # PPO diagnostics per agent (no splitting here: only select_node and color_node decide)
+    for h in history:
+        for a in ("select_node", "color_node"):
+            assert h[f"approx_kl_{a}"] >= -1e-6 and 0 <= h[f"clip_fraction_{a}"] <= 1
+            assert h[f"explained_variance_{a}"] <= 1
+        assert np.isnan(h["approx_kl_split_node"]) and np.isnan(h["explained_variance_split_node"])
+    # the first update starts from the sampling policy: KL ~0 on its first minibatch, then grows
+    assert max(h["approx_kl_color_node"] for h in history) > 0
+
+
+def test_explained_variance():
+    from rl4real.train.ppo import explained_variance
+    r = np.array([1.0, 2.0, 3.0, 4.0])
+    assert explained_variance([r], [r]) == 1.0
+    assert explained_variance([np.full(4, r.mean())], [r]) == 0.0
+    assert explained_variance([-r], [r]) < 0
+    assert np.isnan(explained_variance([], [])) and np.isnan(explained_variance([r], [np.ones(4)]))
 
 
 def test_config_settings_are_typed():

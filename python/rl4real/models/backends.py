@@ -1,7 +1,7 @@
-"""Backends run the models by name on numpy inputs (in io.MODELS order) and return numpy outputs.
+"""Backends run the models by name on numpy inputs (in model_io.MODELS order) and return numpy outputs.
 Both read the same model directory; both must pick the same actions (choose()).
 
-`round()` evaluates what every round of the hierarchical policy needs (io.ROUND: the encoder,
+`round()` evaluates what every round of the hierarchical policy needs (model_io.ROUND: the encoder,
 then select_node and color_node on its embeddings) in one call: onnxruntime runs the round
 models export wrote (models/fuse.py), torch the three modules."""
 
@@ -12,7 +12,7 @@ from pathlib import Path
 import numpy as np
 
 from ..session import rounded
-from . import io, store
+from . import model_io, store
 
 BACKENDS = ("onnxruntime", "torch")
 _cache: dict[tuple[str, str], object] = {}  # one backend (one session per model) per process
@@ -31,15 +31,15 @@ def load(name: str, model_dir: str | Path | None = None):
     return _cache[key]
 
 
-def run_round(run, node_x, msg_src, msg_offsets, node_mask, cand_node, cand_x, colour_mask,
+def run_round(run, node_x, msg_src, msg_offsets, node_mask, cand_node, cand_x, color_mask,
               values: bool = True):
-    """io.ROUND by three calls of `run(model, *inputs)`: returns (h, select_node's logits and
+    """model_io.ROUND by three calls of `run(model, *inputs)`: returns (h, select_node's logits and
     value, color_node's logits and value); the values are None unless asked for."""
     h = run("encoder", node_x, msg_src, msg_offsets)[0]
     node_logits, node_value = run("select_node", h, node_x, node_mask)
-    colour_logits, colour_value = run("color_node", h, cand_node, cand_x, colour_mask)
-    return (h, node_logits, node_value if values else None, colour_logits,
-            colour_value if values else None)
+    color_logits, color_value = run("color_node", h, cand_node, cand_x, color_mask)
+    return (h, node_logits, node_value if values else None, color_logits,
+            color_value if values else None)
 
 
 def choose(logits: np.ndarray) -> int:
@@ -86,12 +86,12 @@ class OrtBackend:
         opts.add_session_config_entry("session.inter_op.allow_spinning", "0")
         opts.log_severity_level = 3
         self.sessions = {name: self._session(ort, model_dir / f"{name}.onnx", opts)
-                         for name in io.MODELS}
+                         for name in model_io.MODELS}
         self.round_sessions = {values: self._session(ort, model_dir / file, opts)
-                               for values, file in io.ROUND_FILES.items()}
-        self.names = {name: [t.name for t in inputs] for name, (inputs, _) in io.MODELS.items()}
-        self.round_inputs = io.round_inputs()
-        self.round_outputs = {values: io.round_outputs(values) for values in io.ROUND_FILES}
+                               for values, file in model_io.ROUND_FILES.items()}
+        self.names = {name: [t.name for t in inputs] for name, (inputs, _) in model_io.MODELS.items()}
+        self.round_inputs = model_io.round_inputs()
+        self.round_outputs = {values: model_io.round_outputs(values) for values in model_io.ROUND_FILES}
 
     @staticmethod
     def _session(ort, path: Path, opts):

@@ -11,14 +11,13 @@ from pathlib import Path
 import numpy as np
 import torch
 
-from . import export, io, nets
+from . import export, model_io, nets
 
 
 def _order_loss(logits: torch.Tensor, order: torch.Tensor) -> torch.Tensor:
     """Cross-entropy of picking order[t] among order[t:], for every t (a listwise ranking loss)."""
     seq = logits[order]
-    suffix_lse = torch.logcumsumexp(seq.flip(0), 0).flip(0)
-    return (suffix_lse - seq).mean()
+    return (nets.remaining_logsumexp(seq) - seq).mean()
 
 
 def clone(graphs: list, out: Path, epochs: int = 3, seed: int = 0, log=sys.stderr) -> dict:
@@ -36,12 +35,12 @@ def clone(graphs: list, out: Path, epochs: int = 3, seed: int = 0, log=sys.stder
             n = g.num_nodes
             if n == 0:
                 continue
-            node_x = torch.from_numpy(io.node_features(g))
-            h = modules["encoder"](node_x, *(torch.from_numpy(x) for x in io.messages(g)))
+            node_x = torch.from_numpy(model_io.node_features(g))
+            h = modules["encoder"](node_x, *(torch.from_numpy(x) for x in model_io.messages(g)))
             logits, _ = modules["select_node"](h, node_x, torch.ones(n, dtype=torch.bool))
             order = np.lexsort((np.arange(n), -g.node.spill_weight))
             loss = _order_loss(logits, torch.from_numpy(order))
-            cand_x = io.cand_features(g)
+            cand_x = model_io.cand_features(g)
             n_cands = len(cand_x)
             color_logits, _ = modules["color_node"](
                 h, torch.from_numpy(g.cand.node.astype(np.int64)), torch.from_numpy(cand_x),
@@ -49,14 +48,14 @@ def clone(graphs: list, out: Path, epochs: int = 3, seed: int = 0, log=sys.stder
             picks = rng.sample(range(n), min(n, 16))
             for node in picks:
                 free = g.cand.free[g.candidates(node)].astype(bool)
-                task_x = torch.from_numpy(io.task_features(node_x[node].numpy(), int(free.sum()), True))
+                task_x = torch.from_numpy(model_io.task_features(node_x[node].numpy(), int(free.sum()), True))
                 t_logits, _ = modules["select_task"](h[node], task_x, torch.ones(2, dtype=torch.bool))
-                loss = loss + ce(t_logits.unsqueeze(0), torch.tensor([io.TASK_COLOR])) / len(picks)
+                loss = loss + ce(t_logits.unsqueeze(0), torch.tensor([model_io.TASK_COLOR])) / len(picks)
                 if free.any():
                     s = g.candidates(node)
                     rows = torch.from_numpy(np.append(np.arange(s.start, s.stop), n_cands + node))
                     c_logits = torch.where(torch.from_numpy(np.append(free, True)), color_logits[rows],
-                                           torch.tensor(io.MASKED))
+                                           torch.tensor(model_io.MASKED))
                     target = int(np.flatnonzero(free)[0])
                     loss = loss + ce(c_logits.unsqueeze(0), torch.tensor([target])) / len(picks)
             opt.zero_grad()

@@ -7,13 +7,13 @@ from pathlib import Path
 
 import torch
 
-from . import fuse, io, nets, store
+from . import fuse, model_io, nets, store
 
 SAMPLE_SIZES = {"nodes": 5, "nodes_plus_one": 6, "messages": 8, "candidates": 3,
                 "candidates_plus_nodes": 8, "uses": 3}
 
 
-def _sample(t: io.Tensor) -> torch.Tensor:
+def _sample(t: model_io.Tensor) -> torch.Tensor:
     if t.name == "msg_offsets":  # must be valid offsets into the 8 sample messages
         return torch.tensor([0, 1, 3, 5, 6, 8])
     shape = [SAMPLE_SIZES[d] if isinstance(d, str) else d for d in t.shape]
@@ -33,7 +33,7 @@ def save(modules: dict[str, torch.nn.Module], model_dir: Path, **manifest_extra)
 
 
 def export_onnx(modules: dict[str, torch.nn.Module], model_dir: Path) -> None:
-    for name, (inputs, outputs) in io.MODELS.items():
+    for name, (inputs, outputs) in model_io.MODELS.items():
         module = modules[name].eval()
         dynamic = {t.name: {i: d for i, d in enumerate(t.shape) if isinstance(d, str)}
                    for t in inputs + outputs}

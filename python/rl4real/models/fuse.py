@@ -1,4 +1,4 @@
-"""The round models (io.ROUND_FILES): the encoder, select_node and color_node joined into one ONNX
+"""The round models (model_io.ROUND_FILES): the encoder, select_node and color_node joined into one ONNX
 graph at export time, so that onnxruntime evaluates a round of the hierarchical policy in one
 call (inside clang each call's overhead is paid with cold caches), and a copy without the value
 heads for inference (onnxruntime runs every node whatever outputs are asked for)."""
@@ -9,22 +9,22 @@ from pathlib import Path
 
 import onnx
 
-from . import io
+from . import model_io
 
 
 def write_round_models(model_dir: Path) -> None:
-    protos = {name: onnx.load(str(model_dir / f"{name}.onnx")) for name in io.ROUND}
+    protos = {name: onnx.load(str(model_dir / f"{name}.onnx")) for name in model_io.ROUND}
     fused = fuse_round(protos)
-    for values, file in io.ROUND_FILES.items():
+    for values, file in model_io.ROUND_FILES.items():
         onnx.save(fused if values else without_values(fused), str(model_dir / file))
 
 
 def fuse_round(protos: dict) -> onnx.ModelProto:
     """The encoder's values keep their names; the other models' values get the prefix "model/",
-    except the inputs io.ROUND binds to encoder values. Inputs and outputs are named as
-    io.round_inputs() and io.round_outputs() say."""
+    except the inputs model_io.ROUND binds to encoder values. Inputs and outputs are named as
+    model_io.round_inputs() and model_io.round_outputs() say."""
     graph = onnx.GraphProto(name="round")
-    for model, binds in io.ROUND.items():
+    for model, binds in model_io.ROUND.items():
         g = protos[model].graph
 
         def rename(v, prefix="" if model == "encoder" else f"{model}/", binds=binds):
@@ -52,7 +52,7 @@ def fuse_round(protos: dict) -> onnx.ModelProto:
 def without_values(model: onnx.ModelProto) -> onnx.ModelProto:
     """The model without its "value" outputs and the nodes only they need."""
     g = model.graph
-    wanted = io.round_outputs(values=False)
+    wanted = model_io.round_outputs(values=False)
     keep = [o for o in g.output if o.name in wanted]
     needed = {o.name for o in keep}
     nodes = []

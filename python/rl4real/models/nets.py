@@ -1,14 +1,14 @@
 """The torch modules. Each is a pure function of its inputs (no per-episode state); masks are
-applied inside (masked actions get the logit io.MASKED); each returns (logits, value)."""
+applied inside (masked actions get the logit model_io.MASKED); each returns (logits, value)."""
 
 from __future__ import annotations
 
 import torch
 from torch import nn
 
-from . import io
+from . import model_io
 
-H = io.HIDDEN
+H = model_io.HIDDEN
 
 
 def _mlp(inp: int, out: int, hidden: int = H) -> nn.Sequential:
@@ -16,9 +16,16 @@ def _mlp(inp: int, out: int, hidden: int = H) -> nn.Sequential:
                          nn.Linear(hidden, out))
 
 
+def remaining_logsumexp(seq: torch.Tensor) -> torch.Tensor:
+    """For scores in visiting order: at each step, the log-sum-exp over the nodes not visited yet.
+    select_node's visiting order is a Plackett-Luce sample, so seq - this is the log-probability of
+    each step's pick (train/trajectory.py computes the same in numpy when sampling)."""
+    return torch.logcumsumexp(seq.flip(0), 0).flip(0)
+
+
 def _masked(logits: torch.Tensor, mask: torch.Tensor) -> torch.Tensor:
     # a scalar, not full_like: in ONNX one Where, no Shape/ConstantOfShape per call
-    return torch.where(mask, logits, io.MASKED)
+    return torch.where(mask, logits, model_io.MASKED)
 
 
 class Encoder(nn.Module):
@@ -31,7 +38,7 @@ class Encoder(nn.Module):
     def __init__(self, steps: int = 2):
         super().__init__()
         self.steps = steps
-        self.inp = nn.Linear(len(io.NODE_FEATURES), H)
+        self.inp = nn.Linear(len(model_io.NODE_FEATURES), H)
         self.msg = nn.Linear(H, H)
         self.gates = nn.Linear(2 * H, 2 * H)  # update and reset gates
         self.cand = nn.Linear(2 * H, H)
@@ -52,7 +59,7 @@ class Encoder(nn.Module):
 class SelectNode(nn.Module):
     def __init__(self):
         super().__init__()
-        self.score = _mlp(H + len(io.NODE_FEATURES), 1)
+        self.score = _mlp(H + len(model_io.NODE_FEATURES), 1)
         self.value = nn.Linear(H, 1)
 
     def forward(self, h, node_x, mask):
@@ -63,8 +70,8 @@ class SelectNode(nn.Module):
 class SelectTask(nn.Module):
     def __init__(self):
         super().__init__()
-        self.score = _mlp(H + len(io.TASK_FEATURES), 2)
-        self.value = nn.Linear(H + len(io.TASK_FEATURES), 1)
+        self.score = _mlp(H + len(model_io.TASK_FEATURES), 2)
+        self.value = nn.Linear(H + len(model_io.TASK_FEATURES), 1)
 
     def forward(self, h_node, task_x, mask):  # also batched ([B, ...] inputs) for training
         x = torch.cat([h_node, task_x], -1)
@@ -78,7 +85,7 @@ class ColorNode(nn.Module):
 
     def __init__(self):
         super().__init__()
-        self.score = _mlp(H + len(io.CAND_FEATURES), 1)
+        self.score = _mlp(H + len(model_io.CAND_FEATURES), 1)
         self.leave = nn.Linear(H, 1)
         self.value = nn.Linear(H, 1)
 
@@ -93,7 +100,7 @@ class SplitNode(nn.Module):
 
     def __init__(self):
         super().__init__()
-        self.score = _mlp(H + len(io.USE_FEATURES), 1)
+        self.score = _mlp(H + len(model_io.USE_FEATURES), 1)
         self.value = nn.Linear(H, 1)
 
     def forward(self, h_node, use_x, mask):

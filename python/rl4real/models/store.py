@@ -1,5 +1,5 @@
 """Model directories: weights.pt (torch), one .onnx file per model plus the round models
-(io.ROUND_FILES), and manifest.json that says which feature spec and model inputs they were made
+(model_io.ROUND_FILES), and manifest.json that says which feature spec and model inputs they were made
 for. Loading checks the manifest against this package and refuses a mismatch with a message that
 says what differs."""
 
@@ -10,7 +10,7 @@ from importlib import resources
 from pathlib import Path
 
 from .. import spec
-from . import io
+from . import model_io
 
 MANIFEST = "manifest.json"
 WEIGHTS = "weights.pt"
@@ -37,15 +37,15 @@ def resolve(model_dir: str | Path | None) -> Path:
 def expected_manifest() -> dict:
     return {
         "feature_spec_version": spec.VERSION,
-        "model_version": io.MODEL_VERSION,
-        "hidden": io.HIDDEN,
-        "features": {"node": io.NODE_FEATURES, "cand": io.CAND_FEATURES, "task": io.TASK_FEATURES,
-                     "use": io.USE_FEATURES},
+        "model_version": model_io.MODEL_VERSION,
+        "hidden": model_io.HIDDEN,
+        "features": {"node": model_io.NODE_FEATURES, "cand": model_io.CAND_FEATURES, "task": model_io.TASK_FEATURES,
+                     "use": model_io.USE_FEATURES},
         "models": {name: {"inputs": [[t.name, t.dtype, list(t.shape)] for t in ins],
                           "outputs": [[t.name, t.dtype, list(t.shape)] for t in outs]}
-                   for name, (ins, outs) in io.MODELS.items()},
-        "round": {"files": list(io.ROUND_FILES.values()), "inputs": io.round_inputs(),
-                  "outputs": io.round_outputs()},
+                   for name, (ins, outs) in model_io.MODELS.items()},
+        "round": {"files": list(model_io.ROUND_FILES.values()), "inputs": model_io.round_inputs(),
+                  "outputs": model_io.round_outputs()},
     }
 
 

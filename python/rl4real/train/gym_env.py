@@ -6,7 +6,7 @@ from __future__ import annotations
 import gymnasium
 import numpy as np
 
-from ..models import io
+from ..models import model_io
 from ..session import Graph, Refusal
 from .offline import cost, session
 
@@ -14,7 +14,7 @@ from .offline import cost, session
 class RegAllocEnv(gymnasium.Env):
     """The offline problem as a Gymnasium environment, one decision per step.
 
-    Observation: {"agent": one of io.AGENTS, "node": the node being decided, "inputs": numpy
+    Observation: {"agent": one of model_io.AGENTS, "node": the node being decided, "inputs": numpy
     arrays: node_x and edges of the graph, plus task_x, cand_x (the node's rows) or use_x}; the legal actions
     are `info["action_mask"]`. select_node's action is a node; select_task's 0 = colour, 1 = split;
     color_node's is a candidate row of the node, or len(candidates) to leave it uncoloured;
@@ -48,7 +48,7 @@ class RegAllocEnv(gymnasium.Env):
             can_split = s.split_budget_left > 0 and g.use.split_ok[g.uses(action)].any()
             self.phase = "select_task" if can_split else "color_node"
         elif self.phase == "select_task":
-            self.phase = "split_node" if action == io.TASK_SPLIT else "color_node"
+            self.phase = "split_node" if action == model_io.TASK_SPLIT else "color_node"
         elif self.phase == "split_node":
             if s.split(self.node, action) == Refusal.ok:
                 self.visited = np.append(self.visited, False)
@@ -80,14 +80,14 @@ class RegAllocEnv(gymnasium.Env):
 
     def _observe(self):
         g = self.session.graph
-        node_x = io.node_features(g)
+        node_x = model_io.node_features(g)
         inputs = {"node_x": node_x, "edges": g.edge.nodes.reshape(-1, 2)}
         if self.phase == "select_task":
             free = int(self.session.free_candidates(self.node).sum())
-            inputs["task_x"] = io.task_features(node_x[self.node], free, True)
+            inputs["task_x"] = model_io.task_features(node_x[self.node], free, True)
         elif self.phase == "color_node":
-            inputs["cand_x"] = io.cand_features(g)[g.candidates(self.node)]
+            inputs["cand_x"] = model_io.cand_features(g)[g.candidates(self.node)]
         elif self.phase == "split_node":
-            inputs["use_x"] = io.use_features(g, self.node)
+            inputs["use_x"] = model_io.use_features(g, self.node)
         obs = {"agent": self.phase, "node": self.node, "inputs": inputs}
         return obs, {"action_mask": self._mask()}

@@ -13,7 +13,7 @@ import os
 import numpy as np
 import torch
 
-from ..models import io
+from ..models import model_io, nets
 from ..session import offsets
 from .config import TrainConfig
 from .trajectory import AGENT_ID
@@ -84,7 +84,7 @@ def evaluate(modules: dict, ep: dict, dev: torch.device):
         if len(sn):
             logits, v = modules["select_node"](h, node_x, t(rd["mask"]))
             seq = logits[t(rd["order"])].double()
-            suffix = torch.logcumsumexp(seq.flip(0), 0).flip(0)
+            suffix = nets.remaining_logsumexp(seq)
             pos = t(ep["action"][sn])
             logp[sn] = (seq - suffix)[pos].float()
             # entropy of the distribution over the nodes left at each step
@@ -130,7 +130,7 @@ def evaluate(modules: dict, ep: dict, dev: torch.device):
 
 
 def _masked_categorical(logits, mask, action):
-    logits = torch.where(mask, logits, torch.full_like(logits, io.MASKED))
+    logits = torch.where(mask, logits, torch.full_like(logits, model_io.MASKED))
     logsm = torch.log_softmax(logits, -1)
     p = logsm.exp() * mask
     return logsm.gather(-1, action.unsqueeze(-1)).squeeze(-1), -(p * torch.where(mask, logsm, 0)).sum(-1)
@@ -152,7 +152,11 @@ def update(modules: dict, optimizer, episodes: list[dict], cfg: TrainConfig, see
         m.train()
     rng = np.random.default_rng(seed)
     stats = {"policy_loss": [], "value_loss": [], "clip_fraction": []}
-    entropy = {a: [] for a in io.AGENTS}
+    entropy = {a: [] for a in model_io.AGENTS}
+    # per agent, over every minibatch of every epoch: approximate KL(old || new) (the
+    # (r - 1) - log r estimator), clipped share; on the first epoch, values and returns for the
+    # explained variance of the value head
+    diag = {a: {"kl": [], "clipped": [], "value": [], "return": []} for a in model_io.AGENTS}
     for epoch in range(cfg.epochs):
         perm = rng.permutation(len(episodes))
         for start in range(0, len(perm), cfg.minibatch_episodes):
@@ -178,17 +182,38 @@ def update(modules: dict, optimizer, episodes: list[dict], cfg: TrainConfig, see
             optimizer.step()
             stats["policy_loss"].append(policy_loss.item())
             stats["value_loss"].append(value_loss.item())
-            stats["clip_fraction"].append(((ratio - 1).abs() > cfg.clip).float().mean().item())
-            if epoch == 0:  # entropy of the sampling distribution (before this update moves it)
-                agents = np.concatenate(agents)
-                for a in io.AGENTS:
-                    sel = agents == AGENT_ID[a]
-                    if sel.any():
-                        entropy[a].append(e.detach()[torch.as_tensor(sel, device=dev)].cpu().numpy())
+            clipped = ((ratio - 1).abs() > cfg.clip).float()
+            stats["clip_fraction"].append(clipped.mean().item())
+            kl = ((ratio - 1) - (lp - old)).detach()
+            agents = np.concatenate(agents)
+            for a in model_io.AGENTS:
+                sel = torch.as_tensor(agents == AGENT_ID[a], device=dev)
+                if not sel.any():
+                    continue
+                diag[a]["kl"].append(kl[sel].cpu().numpy())
+                diag[a]["clipped"].append(clipped[sel].cpu().numpy())
+                if epoch == 0:  # the sampling distribution, before this update moves it
+                    entropy[a].append(e.detach()[sel].cpu().numpy())
+                    diag[a]["value"].append(v.detach()[sel].cpu().numpy())
+                    diag[a]["return"].append(ret[sel].cpu().numpy())
     for m in modules.values():
         m.eval()
     out = {k: float(np.mean(v)) for k, v in stats.items()}
     out.update({f"entropy_{a}": float(np.concatenate(v).mean()) if v else math.nan
                 for a, v in entropy.items()})
+    for a, d in diag.items():
+        out[f"approx_kl_{a}"] = float(np.concatenate(d["kl"]).mean()) if d["kl"] else math.nan
+        out[f"clip_fraction_{a}"] = float(np.concatenate(d["clipped"]).mean()) if d["clipped"] else math.nan
+        out[f"explained_variance_{a}"] = explained_variance(d["value"], d["return"])
     out["decisions"] = int(len(flat))
     return out
+
+
+def explained_variance(values: list, returns: list) -> float:
+    """1 - Var(return - value) / Var(return): 1 is a perfect value head, 0 no better than the
+    mean, negative worse; NaN without data or when the returns do not vary."""
+    if not values:
+        return math.nan
+    v, r = np.concatenate(values), np.concatenate(returns)
+    var = r.var()
+    return float(1 - (r - v).var() / var) if var > 0 else math.nan

@@ -4,7 +4,7 @@ taken, with what the learner needs to evaluate them again under new weights.
 An episode is a dict of plain numpy data (pickled to files between processes):
   rounds   one entry per encoder run: the model inputs of that graph (node_x, messages, cand_node,
            cand_x), `mask` (nodes not yet visited) and `order` (select_node's sampled order);
-  agent, round, node, action, logp, value   one row per decision (agent indexes io.AGENTS; a
+  agent, round, node, action, logp, value   one row per decision (agent indexes model_io.AGENTS; a
            select_node action is the position in its round's order);
   payload  per decision: the masks and small inputs of that decision (select_node: None;
            select_task: (task_x, mask); color_node: (free,); split_node: (use_x, mask));
@@ -18,9 +18,9 @@ from pathlib import Path
 
 import numpy as np
 
-from ..models import io
+from ..models import model_io
 
-AGENT_ID = {name: i for i, name in enumerate(io.AGENTS)}
+AGENT_ID = {name: i for i, name in enumerate(model_io.AGENTS)}
 
 
 def log_softmax(logits: np.ndarray) -> np.ndarray:
@@ -39,7 +39,9 @@ class Recorder:
 
     def round(self, node_x, messages, cand_node, cand_x, mask, order, logits, value) -> None:
         seq = np.asarray(logits, dtype=np.float64)[order]
-        suffix = np.logaddexp.accumulate(seq[::-1])[::-1]  # log-sum-exp over the nodes still left
+        # log-sum-exp over the nodes still left (the numpy twin of nets.remaining_logsumexp: no
+        # torch inside the compiler)
+        suffix = np.logaddexp.accumulate(seq[::-1])[::-1]
         self._node_logp = seq - suffix
         self._node_value = float(value)
         self.rounds.append({"node_x": node_x, "messages": messages, "cand_node": cand_node,
