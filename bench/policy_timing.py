@@ -17,7 +17,8 @@ import tempfile
 import time
 from pathlib import Path
 
-from rl4real import bench
+from rl4real import corpus
+from rl4real import report as reports
 from rl4real.paths import plugin_path
 
 CORPUS = Path(__file__).parent / "corpus.toml"
@@ -37,23 +38,23 @@ def main() -> int:
     args = ap.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         work = Path(tmp)
-        (program,) = [p for p in bench.load_corpus(CORPUS) if p.name == "sqlite3"]
-        paths = bench.Bench.prepare_paths(CORPUS.parent.resolve(), program, work)
-        sqlite_c = bench.expand(program.sources, **paths)[0]  # the amalgamation
-        base = bench.compile_command(program, paths, ["clang-22", "-O2"], sqlite_c, work / "s.o")
+        (program,) = [p for p in corpus.load_corpus(CORPUS) if p.name == "sqlite3"]
+        paths = corpus.prepare_paths(CORPUS.parent.resolve(), program, work)
+        sqlite_c = corpus.expand(program.sources, **paths)[0]  # the amalgamation
+        base = corpus.compile_command(program, paths, ["clang-22", "-O2"], sqlite_c, work / "s.o")
         plugin = ["-fpass-plugin=" + str(plugin_path()), "-mllvm", f"-rl4real-policy={args.policy}",
                   "-mllvm", f"-rl4real-backend={args.backend}"]
         walls = {"stock": [], "policy": []}
-        report = work / "report.jsonl"  # one line per function and repeat
+        report_path = work / "report.jsonl"  # one line per function and repeat
         for rep in range(args.repeat):
             for name in ("stock", "policy"):  # interleaved
                 cmd = base if name == "stock" else \
-                    base[:1] + plugin + ["-mllvm", f"-rl4real-report={report}"] + base[1:]
+                    base[:1] + plugin + ["-mllvm", f"-rl4real-report={report_path}"] + base[1:]
                 t0 = time.perf_counter()
                 subprocess.run(cmd, check=True)
                 walls[name].append(time.perf_counter() - t0)
                 print(f"{name} #{rep + 1}: {walls[name][-1]:.2f} s", file=sys.stderr, flush=True)
-        recs = [json.loads(line) for line in report.read_text().splitlines()]
+        recs = reports.load(report_path)
     used = [r for r in recs if r["allocator"] == "rl4real" and r["fallback"] is None]
     per_fn = [r["policy_ms"] for r in used]
     per_decision_us = [1000 * r["policy_ms"] / r["decisions"] for r in used if r["decisions"]]
@@ -71,7 +72,7 @@ def main() -> int:
         "decisions": sum(r["decisions"] for r in used) // args.repeat,
         "us_per_decision_overall": 1000 * sum(per_fn) / max(1, sum(r["decisions"] for r in used)),
         "us_per_decision_median_over_functions": statistics.median(per_decision_us) if per_decision_us else None,
-        "assigned_share": sum(r["assigned"] for r in used) / max(1, sum(r["nodes"] for r in used)),
+        "assigned_share": reports.summarize(used)["assigned_share"],
         "walls": walls,
     }
     Path(args.out).parent.mkdir(parents=True, exist_ok=True)

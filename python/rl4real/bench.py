@@ -21,32 +21,21 @@ import subprocess
 import sys
 import tempfile
 import time
-import tomllib
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 from . import __version__, corpus
+from . import report as reports
+from . import runcost
+from .corpus import (CLANG, Program, compile_command, expand, link, load_corpus, run_command,
+                     run_program)
 from .paths import plugin_path
+from .progress import Progress
 
-DEFAULT_CORPUS = Path("bench") / "corpus.toml"  # relative to a checkout of the repository
-CLANG = "clang-22"
 REFERENCE = "greedy"
 METRICS = ["score", "spills", "reloads", "copies", "compile_wall_s", "compile_cpu_s",
-           "peak_rss_mb", "instructions", "data_accesses"]
-
-
-@dataclass
-class Program:
-    name: str
-    sources: list[str]
-    run: list[str]
-    sdist: str = ""
-    prepare: str = ""
-    cflags: list[str] = field(default_factory=list)
-    libs: list[str] = field(default_factory=list)
-    stdin: str = ""
-    quick: bool = False
-    split: str = ""  # "train": rl4real train learns on its sources; "validation": never trained on
+           "peak_rss_mb", "instructions", "own_instructions", "data_accesses"]
+HOT_SHARE = 0.01  # a function is hot when it runs >= 1% of its program's own instructions
 
 
 @dataclass
@@ -80,82 +69,6 @@ class Config:
         return cls("/".join([spec, *settings]), [], {**env, **extra})
 
 
-def load_corpus(path: Path) -> list[Program]:
-    with open(path, "rb") as f:
-        return [Program(**p) for p in tomllib.load(f)["program"]]
-
-
-def compile_command(p: Program, paths: dict, cc: list[str], src: str, obj: Path) -> list[str]:
-    """The clang command for one source of p (cc: compiler and its options)."""
-    return [*cc, *expand(p.cflags, **paths), "-w", "-c", src, "-o", str(obj)]
-
-
-def link(p: Program, objs: list[Path], exe: Path) -> Path:
-    corpus.run_checked([CLANG, *map(str, objs), "-o", str(exe), *p.libs])
-    return exe
-
-
-def build(corpus_path: Path, name: str, cc: list[str], work: Path) -> Path:
-    """Builds program `name` of the corpus with the compiler command cc into work/; returns it."""
-    (p,) = [q for q in load_corpus(corpus_path) if q.name == name]
-    paths = Bench.prepare_paths(corpus_path.parent.resolve(), p, work)
-    objs = []
-    for i, src in enumerate(expand(p.sources, **paths)):
-        objs.append(work / f"{name}.{i}.o")
-        corpus.run_checked(compile_command(p, paths, cc, src, objs[-1]))
-    return link(p, objs, work / name)
-
-
-def run_command(p: Program, exe: Path, paths: dict) -> list[str]:
-    return expand(p.run, exe=exe, **paths)
-
-
-def run_program(p: Program, exe: Path, paths: dict, timeout: float = 600) -> str:
-    """Runs a built program on its workload (in a fresh folder); its exit status and stdout, the
-    text that is compared between builds."""
-    stdin = open(expand([p.stdin], **paths)[0], "rb") if p.stdin else subprocess.DEVNULL
-    with tempfile.TemporaryDirectory() as cwd:
-        r = subprocess.run(run_command(p, exe, paths), stdin=stdin, capture_output=True,
-                           cwd=cwd, timeout=timeout)
-    return f"exit {r.returncode}\n" + r.stdout.decode(errors="replace")
-
-
-def corpus_compiles(corpus_path: Path) -> list[list[str]]:
-    """Every source of the corpus with its flags (fetching sdists), as clang arguments."""
-    out = []
-    for p in load_corpus(corpus_path):
-        paths = Bench.prepare_paths(corpus_path.parent.resolve(), p, corpus.cache_dir() / "prepared" / p.name)
-        for src in expand(p.sources, **paths):
-            out.append([*expand(p.cflags, **paths), src])
-    return out
-
-
-class Progress:
-    """A one-line progress bar on stderr."""
-
-    def __init__(self, total: int):
-        self.total, self.done, self.t0 = total, 0, time.monotonic()
-        self.tty = sys.stderr.isatty()
-
-    def step(self, what: str) -> None:
-        self.done += 1
-        width = 30
-        filled = width * self.done // max(self.total, 1)
-        line = (f"[{'#' * filled}{'.' * (width - filled)}] {self.done}/{self.total} "
-                f"{time.monotonic() - self.t0:5.0f}s {what}")
-        if self.tty:
-            sys.stderr.write("\r" + line[:120].ljust(120))
-            if self.done == self.total:
-                sys.stderr.write("\n")
-        else:
-            sys.stderr.write(line + "\n")
-        sys.stderr.flush()
-
-
-def expand(items: list[str], **paths) -> list[str]:
-    return [s.format(**{k: str(v) for k, v in paths.items()}) for s in items]
-
-
 class Bench:
     def __init__(self, corpus_dir: Path, programs: list[Program], configs: list[Config], out: Path,
                  repeats: int, callgrind: bool):
@@ -169,20 +82,7 @@ class Bench:
 
     # -- building
     def prepare(self, p: Program) -> dict[str, Path]:
-        return self.prepare_paths(self.bench_dir, p, self.work / p.name)
-
-    @staticmethod
-    def prepare_paths(bench_dir: Path, p: Program, work: Path) -> dict[str, Path]:
-        paths = {"bench": bench_dir, "work": work}
-        work.mkdir(parents=True, exist_ok=True)
-        if p.sdist:
-            name, _, version = p.sdist.partition("==")
-            paths["src"] = corpus.sdist_root(name, version)
-        if p.prepare == "sqlite_amalgamation":
-            corpus.sqlite_sources(paths["work"])
-        elif p.prepare:
-            raise ValueError(f"{p.name}: unknown prepare step {p.prepare!r}")
-        return paths
+        return corpus.prepare_paths(self.bench_dir, p, self.work / p.name)
 
     def compile_all(self, progress: Progress) -> None:
         prepared = {p.name: self.prepare(p) for p in self.programs}
@@ -256,14 +156,13 @@ class Bench:
             subprocess.run(["valgrind", "--tool=callgrind", "--cache-sim=yes",
                             f"--callgrind-out-file={outfile}", *run_command(p, exe, paths)],
                            stdin=stdin, capture_output=True, cwd=cwd, timeout=3600, check=True)
-            events = summary = None
-            for line in outfile.read_text().splitlines():
-                if line.startswith("events:"):
-                    events = line.split()[1:]
-                elif line.startswith(("summary:", "totals:")):
-                    summary = [int(x) for x in line.split()[1:]]
-        counts = dict(zip(events, summary))
-        return {"instructions": counts["Ir"], "data_accesses": counts["Dr"] + counts["Dw"]}
+            everything = runcost.function_costs(outfile)
+            own = runcost.function_costs(outfile, objects=(str(Path(exe).resolve()),))
+        total = lambda costs, e: sum(c.get(e, 0) for c in costs.values())  # noqa: E731
+        return {"instructions": total(everything, "Ir"),
+                "data_accesses": total(everything, "Dr") + total(everything, "Dw"),
+                "own_instructions": total(own, "Ir"),
+                "function_instructions": {fn: c["Ir"] for fn, c in own.items() if c.get("Ir")}}
 
     # -- results
     def collect_scores(self) -> None:
@@ -271,16 +170,18 @@ class Bench:
             for c in self.configs:
                 r = self.results[p.name][c.name]
                 report = self._obj_dir(p, c) / "report.jsonl"
-                recs = [json.loads(line) for line in report.read_text().splitlines()]
+                recs = reports.load(report)
                 for k in ("score", "spills", "reloads", "copies"):
                     r[k] = sum(rec[k] for rec in recs)
+                r["function_scores"] = {}
+                for rec in recs:  # static functions of several files share a name: summed
+                    r["function_scores"][rec["function"]] = r["function_scores"].get(rec["function"], 0) + rec["score"]
                 r["functions"] = len(recs)
                 rl = [rec for rec in recs if rec["allocator"] == "rl4real"]
                 if rl:
-                    nodes = sum(rec["nodes"] for rec in rl)
-                    r["assigned_share"] = sum(rec["assigned"] for rec in rl) / max(nodes, 1)
-                    r["policy_fallbacks"] = sum(1 for rec in rl if rec["fallback"]
-                                                and rec["fallback"] != "below_min_size")
+                    s = reports.summarize(rl)
+                    r["assigned_share"] = s["assigned_share"]
+                    r["policy_fallbacks"] = s["functions_failed"]
                     r["splits"] = sum(rec["split"] for rec in rl)
                     r["split_refusals"] = sum(n for rec in rl for k, n in rec["refusals"].items()
                                               if k.startswith("split"))
@@ -309,15 +210,47 @@ class Bench:
                 refs = [self.results[p.name][REFERENCE].get(m) for p in self.programs]
                 if all(v is not None for v in vals + refs) and sum(refs):
                     totals[c.name][m] = sum(vals) / sum(refs)
-        return {"ratios": ratios, "total_ratios": totals}
+        return {"ratios": ratios, "total_ratios": totals, "functions": self.function_ratios()}
+
+    def function_ratios(self) -> dict:
+        """Per configuration: the hot functions' run-cost and score ratios to greedy (each
+        function's own instructions, so a change is credited to the function that made it), and
+        how well the score change predicts the run-cost change over them."""
+        out = {}
+        for c in self.configs:
+            if c.name == REFERENCE:
+                continue
+            rows = []
+            for p in self.programs:
+                ref, res = self.results[p.name][REFERENCE], self.results[p.name][c.name]
+                ref_ir, ir = ref.get("function_instructions"), res.get("function_instructions")
+                if not ref_ir or ir is None:
+                    continue
+                own = sum(ref_ir.values())
+                for fn, base in ref_ir.items():
+                    score_ref = ref["function_scores"].get(fn)
+                    if base < HOT_SHARE * own or fn not in ir or not score_ref:
+                        continue
+                    rows.append({"program": p.name, "function": fn, "share": base / own,
+                                 "run_cost": ir[fn] / base,
+                                 "score": res["function_scores"].get(fn, score_ref) / score_ref})
+            moved = [r for r in rows if abs(r["run_cost"] - 1) > 1e-3 or abs(r["score"] - 1) > 1e-3]
+            out[c.name] = {
+                "hot": rows,
+                "correlation": runcost.correlation([r["score"] - 1 for r in moved],
+                                                   [r["run_cost"] - 1 for r in moved]),
+                "moved": len(moved),
+                "sign_agreement": (sum((r["score"] - 1) * (r["run_cost"] - 1) > 0 for r in moved)
+                                   / len(moved)) if moved else None,
+            }
+        return out
 
 
 def markdown(data: dict) -> str:
     configs = data["configs"]
     lines = [f"Ratios to `{REFERENCE}` (lower is better; total = sum over programs / sum for greedy).",
              ""]
-    cols = ["score", "spills", "reloads", "copies", "compile_wall_s", "compile_cpu_s",
-            "peak_rss_mb", "instructions", "data_accesses"]
+    cols = METRICS
     header = "| program | config | " + " | ".join(cols) + " | output |"
     lines += [header, "|" + "---|" * (len(cols) + 3)]
 
@@ -333,6 +266,17 @@ def markdown(data: dict) -> str:
     for c in configs:
         t = data["summary"]["total_ratios"][c]
         lines.append(f"| **total** | {c} | " + " | ".join(fmt(t.get(m)) for m in cols) + " | |")
+    for c, f in data["summary"].get("functions", {}).items():
+        if not f["hot"]:
+            continue
+        lines += ["", f"Hot functions (>= {100 * HOT_SHARE:g}% of their program's own instructions) "
+                  f"with `{c}`: run cost (own instructions) and score as ratios to greedy. Score vs "
+                  f"run-cost change over the {f['moved']} that moved: Pearson r = "
+                  f"{f['correlation']:.2f}, same sign {fmt(f['sign_agreement'])}.", "",
+                  "| program | function | share of run | run cost | score |", "|---|---|---|---|---|"]
+        for r in sorted(f["hot"], key=lambda r: -abs(r["run_cost"] - 1))[:15]:
+            lines.append(f"| {r['program']} | `{r['function']}` | {100 * r['share']:.1f}% | "
+                         f"{r['run_cost']:.4f} | {r['score']:.4f} |")
     lines += ["", "Absolute values (greedy):", "",
               "| program | score | spills | reloads | copies | compile s | instructions |",
               "|---|---|---|---|---|---|---|"]

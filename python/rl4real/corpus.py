@@ -1,6 +1,7 @@
-"""Real C programs from PyPI source distributions, fetched by name at run time and cached outside
-git (RL4REAL_CACHE, default ~/.cache/rl4real). How each is built and run is declared once, in
-bench/corpus.toml (rl4real.bench builds from it)."""
+"""The corpus: real C programs from PyPI source distributions, fetched by name at run time and
+cached outside git (RL4REAL_CACHE, default ~/.cache/rl4real), and our own. How each is built and
+run is declared once, in bench/corpus.toml; this module reads it and builds and runs programs
+(for rl4real bench, the tests and training)."""
 
 from __future__ import annotations
 
@@ -10,6 +11,8 @@ import subprocess
 import sys
 import tarfile
 import tempfile
+import tomllib
+from dataclasses import dataclass, field
 from pathlib import Path
 
 LUA = ("lupa", "2.8")
@@ -69,3 +72,90 @@ def run_checked(cmd: list[str], **kw) -> subprocess.CompletedProcess:
     if r.returncode != 0:
         raise RuntimeError(f"command failed ({r.returncode}): {' '.join(cmd)}\n{r.stderr[-4000:]}")
     return r
+
+
+# -- programs of bench/corpus.toml
+CLANG = "clang-22"
+DEFAULT_CORPUS = Path("bench") / "corpus.toml"  # relative to a checkout of the repository
+
+
+@dataclass
+class Program:
+    name: str
+    sources: list[str]
+    run: list[str]
+    sdist: str = ""
+    prepare: str = ""
+    cflags: list[str] = field(default_factory=list)
+    libs: list[str] = field(default_factory=list)
+    stdin: str = ""
+    quick: bool = False
+    split: str = ""  # "train": rl4real train learns on its sources; "validation": never trained on
+
+
+def load_corpus(path: Path) -> list[Program]:
+    with open(path, "rb") as f:
+        return [Program(**p) for p in tomllib.load(f)["program"]]
+
+
+def compile_command(p: Program, paths: dict, cc: list[str], src: str, obj: Path) -> list[str]:
+    """The clang command for one source of p (cc: compiler and its options)."""
+    return [*cc, *expand(p.cflags, **paths), "-w", "-c", src, "-o", str(obj)]
+
+
+def link(p: Program, objs: list[Path], exe: Path) -> Path:
+    run_checked([CLANG, *map(str, objs), "-o", str(exe), *p.libs])
+    return exe
+
+
+def build(corpus_path: Path, name: str, cc: list[str], work: Path) -> Path:
+    """Builds program `name` of the corpus with the compiler command cc into work/; returns it."""
+    (p,) = [q for q in load_corpus(corpus_path) if q.name == name]
+    paths = prepare_paths(corpus_path.parent.resolve(), p, work)
+    objs = []
+    for i, src in enumerate(expand(p.sources, **paths)):
+        objs.append(work / f"{name}.{i}.o")
+        run_checked(compile_command(p, paths, cc, src, objs[-1]))
+    return link(p, objs, work / name)
+
+
+def run_command(p: Program, exe: Path, paths: dict) -> list[str]:
+    return expand(p.run, exe=exe, **paths)
+
+
+def run_program(p: Program, exe: Path, paths: dict, timeout: float = 600) -> str:
+    """Runs a built program on its workload (in a fresh folder); its exit status and stdout, the
+    text that is compared between builds."""
+    stdin = open(expand([p.stdin], **paths)[0], "rb") if p.stdin else subprocess.DEVNULL
+    with tempfile.TemporaryDirectory() as cwd:
+        r = subprocess.run(run_command(p, exe, paths), stdin=stdin, capture_output=True,
+                           cwd=cwd, timeout=timeout)
+    return f"exit {r.returncode}\n" + r.stdout.decode(errors="replace")
+
+
+def corpus_compiles(corpus_path: Path) -> list[list[str]]:
+    """Every source of the corpus with its flags (fetching sdists), as clang arguments."""
+    out = []
+    for p in load_corpus(corpus_path):
+        paths = prepare_paths(corpus_path.parent.resolve(), p, cache_dir() / "prepared" / p.name)
+        for src in expand(p.sources, **paths):
+            out.append([*expand(p.cflags, **paths), src])
+    return out
+
+
+def expand(items: list[str], **paths) -> list[str]:
+    return [s.format(**{k: str(v) for k, v in paths.items()}) for s in items]
+
+
+
+def prepare_paths(bench_dir: Path, p: Program, work: Path) -> dict[str, Path]:
+    paths = {"bench": bench_dir, "work": work}
+    work.mkdir(parents=True, exist_ok=True)
+    if p.sdist:
+        name, _, version = p.sdist.partition("==")
+        paths["src"] = sdist_root(name, version)
+    if p.prepare == "sqlite_amalgamation":
+        sqlite_sources(paths["work"])
+    elif p.prepare:
+        raise ValueError(f"{p.name}: unknown prepare step {p.prepare!r}")
+    return paths

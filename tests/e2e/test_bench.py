@@ -30,6 +30,14 @@ def test_bench_quick(tmp_path):
         assert per_config["rl4real"]["assigned_share"] > 0.3
         for metric, ratio in data["summary"]["ratios"]["greedy"].items():
             assert ratio[prog] == 1.0, (prog, metric)
+    # run cost per function: the program's own hot functions, ratios to greedy, the correlation
+    for prog, per_config in data["programs"].items():
+        g = per_config["greedy"]["function_instructions"]
+        assert "main" in g and sum(g.values()) == per_config["greedy"]["own_instructions"]
+        assert per_config["greedy"]["own_instructions"] <= per_config["greedy"]["instructions"]
+    hot = data["summary"]["functions"]["rl4real"]["hot"]
+    assert hot and all(r["run_cost"] > 0 and r["score"] > 0 and r["share"] >= 0.01 for r in hot)
+    assert "greedy" not in data["summary"]["functions"]
     assert (out / "results.png").stat().st_size > 1000
     assert "| **total** | rl4real |" in (out / "results.md").read_text()
 

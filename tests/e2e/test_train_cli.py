@@ -16,7 +16,7 @@ import torch
 
 from conftest import PROGRAMS, compile_c, read_report, rl_env, run_program
 
-from rl4real import bench
+from rl4real.corpus import Program
 from rl4real.train import rollout
 
 pytestmark = pytest.mark.slow
@@ -115,7 +115,7 @@ def test_broken_rollouts_are_skipped_and_the_run_goes_on(tmp_path, corpus):
     # a compiler crash and a hang, run as rollouts directly
     baseline = rollout.Baseline(**json.loads((run / "baseline" / "interp" / "baseline.json").read_text()))
     (tmp_path / "broken.c").write_text("int main(void) { return }\n")
-    program = bench.Program(name="broken", sources=[str(tmp_path / "broken.c")], run=["{exe}"])
+    program = Program(name="broken", sources=[str(tmp_path / "broken.c")], run=["{exe}"])
     task = rollout.Task(name="broken/0", program=program, paths={"bench": str(tmp_path)}, index=0,
                         baseline=baseline, model_dir=str(run / "model"), out=str(tmp_path / "b.pkl"), seed=0)
     assert rollout.run_task(task)["status"] == "crashed"

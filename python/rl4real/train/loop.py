@@ -27,15 +27,18 @@ from pathlib import Path
 import numpy as np
 import torch
 
-from .. import bench
-from ..models import export, nets, store
+from .. import corpus
+from ..progress import Progress
+from ..models import export, model_io, nets, store
 from ..paths import plugin_path
 from . import ppo, rollout, trajectory
 from .config import TrainConfig
 
 METRICS = ["iteration", "rollouts_ok", "rollouts_skipped", "episodes", "decisions", "score_ratio",
-           "mean_reward", "policy_loss", "value_loss", "clip_fraction", "entropy_select_node",
-           "entropy_select_task", "entropy_color_node", "entropy_split_node", "seconds"]
+           "mean_reward", "policy_loss", "value_loss", "clip_fraction"]
+METRICS += [f"{m}_{a}" for m in ("entropy", "approx_kl", "clip_fraction", "explained_variance")
+            for a in model_io.AGENTS]
+METRICS += ["seconds"]
 
 
 def initial_modules(init: str, seed: int, temperature: float = 1.0) -> dict:
@@ -68,7 +71,7 @@ class Run:
         self.dir.mkdir(parents=True, exist_ok=True)
         (self.dir / "config.json").write_text(cfg.to_json())
         self.corpus_path = Path(cfg.corpus)
-        self.programs = [p for p in bench.load_corpus(self.corpus_path) if p.split == "train"]
+        self.programs = [p for p in corpus.load_corpus(self.corpus_path) if p.split == "train"]
         if not self.programs:
             raise ValueError(f"{cfg.corpus} has no program with split = \"train\"")
         self.dev = ppo.device()
@@ -113,7 +116,7 @@ class Run:
         print(f"rl4real train: {msg}", file=self.log, flush=True)
 
     # -- rollouts
-    def _sources(self) -> list[tuple[bench.Program, int]]:
+    def _sources(self) -> list[tuple[corpus.Program, int]]:
         return [(p, i) for p in self.programs for i in range(len(p.sources))]
 
     def baselines(self) -> dict:
@@ -122,7 +125,7 @@ class Run:
         self.paths = {}
         for p in self.programs:
             self.say(f"stock build of {p.name} ({len(p.sources)} files)")
-            self.paths[p.name] = bench.Bench.prepare_paths(self.corpus_path.parent.resolve(), p,
+            self.paths[p.name] = corpus.prepare_paths(self.corpus_path.parent.resolve(), p,
                                                            self.dir / "baseline" / p.name)
             out[p.name] = rollout.build_baseline(p, self.paths[p.name], str(plugin_path()),
                                                  self.dir / "baseline" / p.name, self.cfg.workers)
@@ -151,7 +154,7 @@ class Run:
                     timeout_s=self.cfg.rollout_timeout_s))
         return tasks
 
-    def collect(self, tasks: list[rollout.Task], progress: bench.Progress) -> list[dict]:
+    def collect(self, tasks: list[rollout.Task], progress: Progress) -> list[dict]:
         results, pending = [], []
         for t in tasks:
             done = Path(t.out + ".json")
@@ -177,7 +180,7 @@ class Run:
                 self.say(f"skipped rollout {r['task']}: {r['status']}: {r.get('reason', '')[:300]}")
         return results
 
-    def _collect_ray(self, pending: list[rollout.Task], progress: bench.Progress) -> list[dict]:
+    def _collect_ray(self, pending: list[rollout.Task], progress: Progress) -> list[dict]:
         import ray
 
         if not ray.is_initialized():
@@ -201,7 +204,7 @@ class Run:
     def train(self) -> Path:
         baselines = self.baselines()
         total = self.cfg.iterations - self.iteration
-        progress = bench.Progress(max(total, 0) * self.cfg.files_per_iteration * self.cfg.samples_per_file)
+        progress = Progress(max(total, 0) * self.cfg.files_per_iteration * self.cfg.samples_per_file)
         while self.iteration < self.cfg.iterations:
             it, t0 = self.iteration, time.monotonic()
             policy_dir = self.dir / "policies" / f"{it:04d}"
@@ -252,7 +255,7 @@ def plot(history: list[dict], path: Path) -> None:
     import matplotlib.pyplot as plt
 
     it = [h["iteration"] for h in history]
-    fig, ax = plt.subplots(1, 3, figsize=(14, 3.8))
+    fig, ax = plt.subplots(1, 5, figsize=(23, 3.8))
     ax[0].plot(it, [h["score_ratio"] for h in history], marker="o", label="score / greedy (rollouts)")
     ax[0].axhline(1.0, color="black", linewidth=0.8)
     ax[0].set_title("allocation score vs greedy (lower is better)")
@@ -268,6 +271,14 @@ def plot(history: list[dict], path: Path) -> None:
     ax[2].plot(it, [h["policy_loss"] for h in history], marker=".", label="policy loss")
     ax[2].set_title("losses")
     ax[2].legend(fontsize=8)
+    for a in model_io.AGENTS:
+        ax[3].plot(it, [h.get(f"approx_kl_{a}", math.nan) for h in history], marker=".", label=a)
+        ax[4].plot(it, [h.get(f"explained_variance_{a}", math.nan) for h in history], marker=".", label=a)
+    ax[3].set_title("approximate KL per agent (per update)")
+    ax[3].legend(fontsize=8)
+    ax[4].set_title("explained variance of the value head")
+    ax[4].axhline(0.0, color="black", linewidth=0.8)
+    ax[4].legend(fontsize=8)
     for a in ax:
         a.set_xlabel("iteration")
     fig.tight_layout()

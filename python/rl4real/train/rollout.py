@@ -18,12 +18,12 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .. import bench
+from .. import corpus
 from ..paths import plugin_path
 from ..report import load as load_report
 from . import trajectory
 
-CLANG = bench.CLANG
+CLANG = corpus.CLANG
 
 
 @dataclass
@@ -37,7 +37,7 @@ class Baseline:
 @dataclass
 class Task:
     name: str                       # "<program>/<source index>"
-    program: bench.Program
+    program: corpus.Program
     paths: dict[str, str]
     index: int
     baseline: Baseline
@@ -48,7 +48,7 @@ class Task:
     timeout_s: float = 600.0
 
 
-def build_baseline(program: bench.Program, paths: dict, plugin: str, work: Path,
+def build_baseline(program: corpus.Program, paths: dict, plugin: str, work: Path,
                    workers: int = 1) -> Baseline:
     """Compiles every source with greedy (the plugin loaded, switched off, scoring on)."""
     work.mkdir(parents=True, exist_ok=True)
@@ -60,19 +60,19 @@ def build_baseline(program: bench.Program, paths: dict, plugin: str, work: Path,
         obj, report = work / f"{i}.o", work / f"{i}.report.jsonl"
         report.unlink(missing_ok=True)
         env = dict(os.environ, RL4REAL_ENABLE="0", RL4REAL_REPORT=str(report))
-        cmd = bench.compile_command(program, paths, [CLANG, "-O2", f"-fpass-plugin={plugin}"], src, obj)
+        cmd = corpus.compile_command(program, paths, [CLANG, "-O2", f"-fpass-plugin={plugin}"], src, obj)
         r = subprocess.run(cmd, env=env, capture_output=True, text=True)
         if r.returncode:
             raise RuntimeError(f"stock compile failed: {' '.join(cmd)}\n{r.stderr[-3000:]}")
         return _scores(report)
 
-    sources = bench.expand(program.sources, **paths)
+    sources = corpus.expand(program.sources, **paths)
     with ThreadPoolExecutor(workers) as pool:
         scores = list(pool.map(compile_one, range(len(sources)), sources))
     objects = [str(work / f"{i}.o") for i in range(len(sources))]
-    exe = bench.link(program, [Path(o) for o in objects], work / program.name)
+    exe = corpus.link(program, [Path(o) for o in objects], work / program.name)
     output = work / "output.txt"
-    output.write_text(bench.run_program(program, exe, paths))
+    output.write_text(corpus.run_program(program, exe, paths))
     b = Baseline(objects, scores, str(output))
     done.write_text(json.dumps(b.__dict__))
     return b
@@ -104,7 +104,7 @@ def run_task(task: Task) -> dict:
 
 def _run(task: Task) -> dict:
     p = task.program
-    src = bench.expand(p.sources, **task.paths)[task.index]
+    src = corpus.expand(p.sources, **task.paths)[task.index]
     with tempfile.TemporaryDirectory(prefix="rl4real-rollout-") as tmp:
         tmp = Path(tmp)
         obj, report, traj = tmp / "out.o", tmp / "report.jsonl", tmp / "episodes.pkl"
@@ -112,15 +112,15 @@ def _run(task: Task) -> dict:
                    RL4REAL_MODEL_DIR=task.model_dir, RL4REAL_SEED=str(task.seed),
                    RL4REAL_REPORT=str(report), RL4REAL_TRAJECTORIES=str(traj), **task.env)
         plugin = str(plugin_path())
-        cmd = bench.compile_command(p, task.paths, [CLANG, "-O2", f"-fpass-plugin={plugin}"], src, obj)
+        cmd = corpus.compile_command(p, task.paths, [CLANG, "-O2", f"-fpass-plugin={plugin}"], src, obj)
         deadline = time.monotonic() + task.timeout_s
         r = subprocess.run(cmd, env=env, capture_output=True, text=True, timeout=task.timeout_s)
         if r.returncode:
             return {"status": "crashed", "reason": f"clang exit {r.returncode}: {r.stderr[-1500:]}"}
         objects = [Path(o) for o in task.baseline.objects]
         objects[task.index] = obj
-        exe = bench.link(p, objects, tmp / p.name)
-        output = bench.run_program(p, exe, task.paths, timeout=max(1.0, deadline - time.monotonic()))
+        exe = corpus.link(p, objects, tmp / p.name)
+        output = corpus.run_program(p, exe, task.paths, timeout=max(1.0, deadline - time.monotonic()))
         if output != Path(task.baseline.output_file).read_text():
             return {"status": "wrong_output", "reason": f"{p.name} output differs from the stock build"}
         records = {rec["function"]: rec for rec in load_report(report)} if report.exists() else {}
