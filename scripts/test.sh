@@ -7,4 +7,4 @@ bash "$ROOT/scripts/setup.sh"
 export PATH="$ROOT/.venv/bin:$PATH"
 cd "$ROOT"
 lit -sv tests/lit
-pytest -ra "$@"
+pytest -ra -n auto "$@"  # compiles in parallel, one worker per core

@@ -58,6 +58,7 @@ def test_native_colour_loop_matches_the_python_loop(plugin, tmp_path):
         assert sum(x["assigned_by_policy"] for x in read_report(report)) > 0
 
 
+@pytest.mark.slow  # fetches Lua
 def test_native_colour_loop_orders_nan_and_ties_like_numpy(plugin, tmp_path):
     """select_node logits with NaN and ties: the native loop's order is numpy's (NaN last)."""
     src = corpus.lua_dir() / "lparser.c"
