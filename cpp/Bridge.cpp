@@ -347,7 +347,7 @@ void runCall(Call &C) {
       const PolicyRequest *Req = C.G->Req;
       if (!Req)
         return;
-      Args = py::make_tuple(Host, toArrays(*Req->Graph), toDict(Req->Meta),
+      Args = py::make_tuple(Host, toArrays(Req->Host->graph()), toDict(Req->Meta),
                             RegClassesCache.get(Req->RegClasses), RegNamesCache.get(Req->RegNames),
                             RegUnitsCache.get(Req->RegUnits), ConfigCache.get(Req->Config));
     }

@@ -41,7 +41,6 @@ public:
 };
 
 struct PolicyRequest {
-  const GraphBuffers *Graph = nullptr;
   /// Seconds the policy may take (0: no limit); past it the compiler walks away (runPolicy).
   double TimeoutS = 0;
   HostSession *Host = nullptr;

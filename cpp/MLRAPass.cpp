@@ -104,7 +104,6 @@ bool MLRAPass::runOnMachineFunction(MachineFunction &MF) {
   const TargetRegisterInfo &TRI = *MF.getSubtarget().getRegisterInfo();
   CompilerHost S(G, Ctx, VRAI, P, SplitBudget);
   PolicyRequest Req;
-  Req.Graph = &G.Buffers;
   Req.Host = &S;
   Req.Meta = {{"function", Rec.Function}, {"file", Rec.File}, {"target", Rec.Target},
               {"spec_version", std::to_string(spec::Version)}};

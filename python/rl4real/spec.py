@@ -25,8 +25,8 @@ TABLES = {
     "use": "one row per instruction that reads or writes a node, rows grouped by node, in program order",
 }
 
-# numpy dtype name -> C++ element type
-DTYPES = {"float32": "float", "int32": "int32_t", "int64": "int64_t", "uint8": "uint8_t"}
+# numpy dtype -> element size in bytes (FeatureInfo::ElemSize in the generated header)
+DTYPES = {"float32": 4, "int32": 4, "int64": 8, "uint8": 1}
 
 
 @dataclass(frozen=True)
@@ -304,7 +304,6 @@ def signature() -> str:
 
 def cpp_header() -> str:
     """The C++ view of the spec (written to the build tree by CMake)."""
-    tables = list(TABLES)
     out = [
         "// Generated from python/rl4real/spec.py by CMake. Do not edit.",
         "#pragma once",
@@ -312,20 +311,16 @@ def cpp_header() -> str:
         "namespace rl4real::spec {",
         f"constexpr int Version = {VERSION};",
         f"constexpr int EmbeddingDim = {EMBEDDING_DIM};",
-        "enum Table : int { " + ", ".join(f"T_{t}" for t in tables) + ", NumTables };",
         "enum Feature : int { " + ", ".join(f.key for f in FEATURES) + ", NumFeatures };",
         "enum Refusal : int { " + ", ".join(f"R_{name}" for name, _ in REFUSALS) + ", NumRefusals };",
-        "struct FeatureInfo { const char *Table; const char *Name; const char *DType; int TableId; int Cols; int ElemSize; };",
+        "struct FeatureInfo { const char *Table; const char *Name; const char *DType; int Cols; int ElemSize; };",
         "inline constexpr FeatureInfo Features[NumFeatures] = {",
     ]
-    sizes = {"float32": 4, "int32": 4, "int64": 8, "uint8": 1}
     for f in FEATURES:
-        out.append(f'  {{"{f.table}", "{f.name}", "{f.dtype}", T_{f.table}, {f.cols}, {sizes[f.dtype]}}},')
+        out.append(f'  {{"{f.table}", "{f.name}", "{f.dtype}", {f.cols}, {DTYPES[f.dtype]}}},')
     out.append("};")
     out.append("inline constexpr const char *RefusalNames[NumRefusals] = {"
                + ", ".join(f'"{n}"' for n, _ in REFUSALS) + "};")
-    out.append("inline constexpr const char *TableNames[NumTables] = {"
-               + ", ".join(f'"{t}"' for t in tables) + "};")
     out.append("enum ReportField : int { " + ", ".join(f"F_{f.name}" for f in REPORT)
                + ", NumReportFields };")
     out.append("inline constexpr const char *ReportFieldNames[NumReportFields] = {"
