@@ -64,8 +64,14 @@ def script(host, graph, num_regs: int) -> tuple[list, dict]:
     return calls, assigned
 
 
+_previous = []  # the host of the function before: its session is over
+
+
 def policy(session):
     calls, assigned = script(session.host, session.graph, len(session.reg_names))
+    if _previous:  # closed: a host kept past its function refuses everything
+        calls.append(["stale assign", int(_previous[0].assign(0, 1))])
+    _previous[:] = [session.host]
     out = os.environ["CONFORMANCE_OUT"]
     name = uuid.uuid4().hex
     np.savez(os.path.join(out, name + ".npz"), **session.graph.arrays)
