@@ -24,6 +24,7 @@
 #include <fstream>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <thread>
 
 #ifndef RL4REAL_DEFAULT_PYTHON
@@ -47,8 +48,12 @@ struct Gate {
 struct HostHandle {
   std::shared_ptr<Gate> G;
 
-  /// Calls F(Host) under the gate's lock, or returns Closed when the gate is closed.
+  /// Calls F(Host) under the gate's lock, or returns Closed when the gate is closed (or when
+  /// Python made the handle itself). F must not touch Python: with the gate held, a Python call
+  /// could wait for the GIL held by a policy thread that waits for the gate.
   template <typename Fn, typename R> R with(Fn F, R Closed) {
+    if (!G)
+      return Closed;
     std::lock_guard<std::mutex> L(G->M);
     return G->Host ? F(*G->Host) : Closed;
   }
@@ -109,7 +114,10 @@ std::string versionOf(const std::string &Exe) {
     size_t Eq = Line.find('=');
     if (Eq == std::string::npos || Line.compare(0, 7, "version") != 0)
       continue;
-    std::string V = Line.substr(Line.find_first_not_of(' ', Eq + 1));
+    size_t Start = Line.find_first_not_of(' ', Eq + 1);
+    if (Start == std::string::npos)
+      return "";
+    std::string V = Line.substr(Start);
     size_t Dot = V.find('.', V.find('.') + 1);
     return V.substr(0, Dot);
   }
@@ -170,8 +178,10 @@ std::string startInterpreter(std::string PythonExe) {
              })
         .def("arrays",
              [](HostHandle &H) -> py::object {
-               return H.with([](HostSession &S) -> py::object { return toArrays(S.graph()); },
-                             py::object(py::none()));
+               std::optional<GraphBuffers> Copy = H.with(
+                   [](HostSession &S) { return std::optional<GraphBuffers>(S.graph()); },
+                   std::optional<GraphBuffers>());
+               return Copy ? py::object(toArrays(*Copy)) : py::object(py::none());
              })
         .def("is_free",
              [](HostHandle &H, int64_t Node, int64_t Reg) {
@@ -339,18 +349,23 @@ void runCall(Call &C) {
         return;
       }
     }
-    py::object Host = (*HostClass)();
-    Host.cast<HostHandle &>().G = C.G;
-    py::tuple Args;
+    // The request, copied under the gate; Python objects are made from the copy after it (see
+    // HostHandle::with).
+    std::optional<GraphBuffers> Graph;
+    PolicyRequest Req;
     {
       std::lock_guard<std::mutex> L(C.G->M);
-      const PolicyRequest *Req = C.G->Req;
-      if (!Req)
+      if (!C.G->Req)
         return;
-      Args = py::make_tuple(Host, toArrays(Req->Host->graph()), toDict(Req->Meta),
-                            RegClassesCache.get(Req->RegClasses), RegNamesCache.get(Req->RegNames),
-                            RegUnitsCache.get(Req->RegUnits), ConfigCache.get(Req->Config));
+      Req = *C.G->Req;
+      Graph = C.G->Host->graph();
     }
+    py::object Host = (*HostClass)();
+    Host.cast<HostHandle &>().G = C.G;
+    py::tuple Args = py::make_tuple(Host, toArrays(*Graph), toDict(Req.Meta),
+                                    RegClassesCache.get(Req.RegClasses),
+                                    RegNamesCache.get(Req.RegNames),
+                                    RegUnitsCache.get(Req.RegUnits), ConfigCache.get(Req.Config));
     py::object Out = (*Allocate)(*Args);
     if (Out.is_none()) {
       C.R.Ok = true;
@@ -396,7 +411,15 @@ private:
         Wake.wait(L, [this] { return Next != nullptr; });
         C = std::move(Next);
       }
-      runCall(*C);
+      try {
+        runCall(*C);
+      } catch (std::exception &E) { // nothing may escape the thread: it would end the compiler
+        C->R.Ok = false;
+        C->R.Error = std::string("internal error in the interpreter's thread: ") + E.what();
+      } catch (...) {
+        C->R.Ok = false;
+        C->R.Error = "internal error in the interpreter's thread";
+      }
       {
         std::lock_guard<std::mutex> L(C->M);
         C->Finished = true;
@@ -416,8 +439,9 @@ bool Abandoned = false;
 } // namespace
 
 PolicyResult runPolicy(const PolicyRequest &Req) {
-  auto T0 = std::chrono::steady_clock::now();
   std::lock_guard<std::mutex> L(CallLock);
+  auto T0 = std::chrono::steady_clock::now(); // the budget starts when this function's turn does
+  DebuggerActive = false; // set by a leftover policy thread between calls: not this call's
   if (Abandoned) {
     PolicyResult R;
     R.Error = "Python was abandoned earlier in this process";
@@ -427,7 +451,14 @@ PolicyResult runPolicy(const PolicyRequest &Req) {
   auto C = std::make_shared<Call>();
   C->G->Host = Req.Host;
   C->G->Req = &Req;
-  Interpreter::get().submit(C);
+  try {
+    Interpreter::get().submit(C);
+  } catch (std::exception &E) { // e.g. no thread could be started
+    PolicyResult R;
+    R.Error = std::string("cannot start the interpreter's thread: ") + E.what();
+    R.Fatal = true;
+    return R;
+  }
   bool Finished;
   {
     std::unique_lock<std::mutex> W(C->M);

@@ -5,6 +5,7 @@
 #include "llvm/Support/CommandLine.h"
 
 #include <cerrno>
+#include <cmath>
 #include <cstdio>
 #include <cstdlib>
 #include <memory>
@@ -87,11 +88,15 @@ Value parse(const OptionInfo &I, const std::string &Raw) {
   case spec::K_int:
   case spec::K_float: {
     V.Ok = I.Kind == spec::K_int ? matchesInt(S) : matchesFloat(S);
-    if (V.Ok) {
+    if (V.Ok && I.Kind == spec::K_int) {
+      // compared as integers: a double would round 2^53 + 1 into range
       errno = 0;
-      V.Number = I.Kind == spec::K_int ? double(std::strtoll(S.c_str(), nullptr, 10))
-                                       : std::strtod(S.c_str(), nullptr);
-      V.Ok = errno != ERANGE && V.Number >= I.Min && V.Number <= I.Max;
+      long long N = std::strtoll(S.c_str(), nullptr, 10);
+      V.Ok = errno != ERANGE && N >= (long long)I.Min && N <= (long long)I.Max;
+      V.Number = double(N);
+    } else if (V.Ok) {
+      V.Number = std::strtod(S.c_str(), nullptr); // underflow gives 0 or a subnormal, as Python
+      V.Ok = std::isfinite(V.Number) && V.Number >= I.Min && V.Number <= I.Max;
     }
     break;
   }

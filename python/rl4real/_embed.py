@@ -13,9 +13,10 @@ from __future__ import annotations
 import os
 import sys
 
-# Whatever a policy prints must never reach the compiler's output (`clang -S -o -` writes the
-# assembly to stdout).
-sys.stdout = sys.stderr
+# Whatever a policy prints through Python must never reach the compiler's output (`clang -S -o -`
+# writes the assembly to stdout). Writes to file descriptor 1 itself (os.write, C extensions,
+# child processes) are not caught: README, "What a bad policy costs".
+sys.stdout = sys.__stdout__ = sys.stderr
 
 import bdb  # noqa: E402 - after the redirection, so that nothing imported prints to stdout
 

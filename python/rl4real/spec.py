@@ -195,7 +195,7 @@ _TRUE, _FALSE = ("1", "true", "on", "yes"), ("0", "false", "off", "no")
 def parse_option(option: Option, text: str):
     """The typed value of `text` for `option` (the default when empty); OptionError if invalid.
     Options.cpp applies the same rule to the same declarations."""
-    v = text.strip()
+    v = text.strip(" \t\n\v\f\r")  # the whitespace LLVM's StringRef::trim removes
     if not v:
         v = option.default
     bad = OptionError(f"invalid value '{text}' for option '{option.name}' (-mllvm {option.flag} "
@@ -207,7 +207,14 @@ def parse_option(option: Option, text: str):
     if option.kind in ("int", "float"):
         if not (_INT if option.kind == "int" else _FLOAT).fullmatch(v):
             raise bad
-        x = int(v) if option.kind == "int" else float(v)
+        if option.kind == "int":  # leading zeros dropped first: int() refuses 4,300+ digits
+            sign, digits = ("-", v[1:]) if v[0] == "-" else ("", v.lstrip("+"))
+            digits = digits.lstrip("0") or "0"
+            if len(digits) > 19:  # past int64, as strtoll
+                raise bad
+            x = int(sign + digits)
+        else:
+            x = float(v)
         if not option.min <= x <= option.max:
             raise bad
         return x

@@ -259,3 +259,12 @@ def test_python_that_cannot_host_rl4real_is_named(plugin, programs, tmp_path):
     assert (f"('{bare}/bin/python') cannot host rl4real: ModuleNotFoundError: No module named "
             "'rl4real'") in r.stderr, r.stderr
     assert r.stderr.count("policy failed") == 1 and run_program(tmp_path / "q") == expected
+
+
+def test_a_forged_host_answers_closed(plugin, programs, tmp_path):
+    src, expected = programs[0]
+    r = compile_c(src, tmp_path / "p", plugin=plugin,
+                  env=rl_env(policy=f"{FAULTY}:forged_host", min_size=1, report=tmp_path / "r.jsonl"))
+    assert "rl4real" not in r.stderr, r.stderr  # the policy's asserts held: no fault
+    assert run_program(tmp_path / "p") == expected
+    assert all(x["fallback"] is None for x in read_report(tmp_path / "r.jsonl"))

@@ -62,3 +62,23 @@ def test_readme_option_table_is_current():
     readme = (Path(__file__).parents[2] / "README.md").read_text()
     assert spec.options_markdown() in readme, "README's option table: paste `rl4real options`"
 
+
+
+EDGES = [("SEED", "9007199254740993"), ("SEED", "9007199254740992"), ("SEED", "0" * 30 + "1"),
+         ("SEED", "0" * 4400 + "1"), ("TIMEOUT", "1e-400"), ("TIMEOUT", "1."), ("TIMEOUT", ".5"),
+         ("TIMEOUT", "e5"), ("TIMEOUT", "1e"), ("SPLIT_BUDGET", "+5"), ("SPLIT_BUDGET", "-0"),
+         ("SPLIT_BUDGET", "0x10"), ("MIN_SIZE", "5\x1f"), ("MIN_SIZE", " 7\t"), ("STRICT", "On")]
+
+
+@pytest.mark.parametrize("name,value", EDGES, ids=[f"{n}={v[:12]!r}" for n, v in EDGES])
+def test_plugin_and_python_accept_the_same_values(plugin, tmp_path, name, value):
+    option = next(o for o in spec.OPTIONS if o.env == f"RL4REAL_{name}")
+    try:
+        spec.parse_option(option, value)
+        python_accepts = True
+    except spec.OptionError:
+        python_accepts = False
+    env = {**rl_env(), option.env: value}
+    r = compile_c(PROGRAMS / "sort.c", tmp_path / "o.o", plugin=plugin, env=env, flags=["-c"],
+                  check=False)
+    assert (r.returncode == 0) == python_accepts, r.stderr

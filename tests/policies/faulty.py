@@ -102,3 +102,9 @@ def forks(session):
 
 def prints(session):
     print("policy output for", session.function)
+
+
+def forged_host(session):
+    """A host object made by Python itself (no function behind it) answers `closed`."""
+    fake = type(session.host)()
+    assert fake.assign(0, 1) == 5 and fake.free_candidates(0) == b"" and fake.arrays() is None

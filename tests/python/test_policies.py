@@ -88,3 +88,15 @@ def test_load_user_policies(tmp_path):
 def test_load_errors_are_clear(name, message):
     with pytest.raises(PolicyLoadError, match=message):
         load_policy(name)
+
+
+def test_offline_host_answers_like_the_compiler_for_assigned_out_of_range_and_closed_nodes():
+    s = session_for(make_graph())
+    host = s.host
+    assert s.assign(0, 10) == Refusal.ok
+    assert host.free_candidates(0) == bytes(3) and not host.is_free(0, 11)  # assigned: nothing
+    assert host.free_candidates(99) == b"" and host.free_candidates(-1) == b""
+    assert not host.is_free(99, 10)
+    host.close()
+    assert host.free_candidates(1) == b"" and not host.is_free(1, 11)
+    assert s.assign(1, 11) == Refusal.closed

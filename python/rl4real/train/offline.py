@@ -54,7 +54,11 @@ class OfflineHost:
     # -- the host protocol (cpp/Bridge.cpp's module has the same methods)
     def free_candidates(self, node: int) -> bytes:
         g = self.graph
+        if self.closed or not 0 <= node < g.num_nodes:
+            return b""
         s = g.candidates(node)
+        if self.assigned[node] >= 0:
+            return bytes(s.stop - s.start)
         held = [m for m in self.neighbours[node] if self.assigned[m] >= 0]
         if self.reg_units is None:  # each register is its first unit
             taken = [int(g.cand.unit[self._assigned_row[m]]) for m in held]
@@ -71,6 +75,8 @@ class OfflineHost:
         return int(rows[0]) if len(rows) else None
 
     def is_free(self, node: int, reg: int) -> bool:
+        if self.closed or not 0 <= node < self.graph.num_nodes:
+            return False
         row = self._row(node, reg)
         return row is not None and bool(self.free_candidates(node)[row])
 
