@@ -276,8 +276,24 @@ py::object toUnits(const std::vector<std::vector<int32_t>> &Units) {
   return T;
 }
 
-PyCache<std::vector<std::string>, toList> RegClassesCache, RegNamesCache;
-PyCache<std::vector<std::vector<int32_t>>, toUnits> RegUnitsCache;
+PyCache<std::vector<std::string>, toList> RegClassesCache;
+
+/// The Python form of a target's register tables, made once per tables object (the cache holds
+/// the object, so its address cannot be reused by another).
+struct RegistersCache {
+  std::shared_ptr<const TargetRegisters> Key;
+  py::object *Names = nullptr, *Units = nullptr; // never destroyed, as above
+
+  void update(const std::shared_ptr<const TargetRegisters> &R) {
+    if (Key == R)
+      return;
+    delete Names;
+    delete Units;
+    Names = new py::object(toList(R->Names));
+    Units = new py::object(toUnits(R->Units));
+    Key = R;
+  }
+} RegistersPy;
 PyCache<std::vector<std::pair<std::string, std::string>>, toDict> ConfigCache;
 
 py::dict toArrays(const GraphBuffers &G) {
@@ -362,10 +378,10 @@ void runCall(Call &C) {
     }
     py::object Host = (*HostClass)();
     Host.cast<HostHandle &>().G = C.G;
+    RegistersPy.update(Req.Registers);
     py::tuple Args = py::make_tuple(Host, toArrays(*Graph), toDict(Req.Meta),
-                                    RegClassesCache.get(Req.RegClasses),
-                                    RegNamesCache.get(Req.RegNames),
-                                    RegUnitsCache.get(Req.RegUnits), ConfigCache.get(Req.Config));
+                                    RegClassesCache.get(Req.RegClasses), *RegistersPy.Names,
+                                    *RegistersPy.Units, ConfigCache.get(Req.Config));
     py::object Out = (*Allocate)(*Args);
     if (Out.is_none()) {
       C.R.Ok = true;

@@ -4,6 +4,7 @@
 
 #include "Graph.h"
 
+#include <memory>
 #include <string>
 #include <utility>
 #include <vector>
@@ -40,6 +41,12 @@ public:
   virtual void degrade(const std::string &Why) = 0;
 };
 
+struct TargetRegisters {
+  std::vector<std::string> Names; ///< indexed by physical register number
+  /// The register units of each physical register (two registers alias iff they share one).
+  std::vector<std::vector<int32_t>> Units;
+};
+
 struct PolicyRequest {
   /// Seconds the policy may take (0: no limit); past it the compiler walks away (runPolicy).
   double TimeoutS = 0;
@@ -47,9 +54,9 @@ struct PolicyRequest {
   /// Function metadata: function, file, target, ...
   std::vector<std::pair<std::string, std::string>> Meta;
   std::vector<std::string> RegClasses; ///< indexed by node reg_class
-  std::vector<std::string> RegNames;   ///< indexed by physical register number
-  /// The register units of each physical register (two registers alias iff they share one).
-  std::vector<std::vector<int32_t>> RegUnits;
+  /// The target's register tables: one object per target for the whole process (shared, so that
+  /// neither the pass nor the bridge rebuilds or copies them per function).
+  std::shared_ptr<const TargetRegisters> Registers;
   /// Policy configuration (policy, backend, model_dir, seed, timeout, strict...).
   std::vector<std::pair<std::string, std::string>> Config;
 };

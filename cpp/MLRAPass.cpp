@@ -25,6 +25,8 @@
 
 #include <algorithm>
 #include <chrono>
+#include <map>
+#include <mutex>
 
 using namespace llvm;
 
@@ -33,6 +35,29 @@ namespace {
 
 double msSince(std::chrono::steady_clock::time_point T0) {
   return std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - T0).count();
+}
+
+/// The register tables of a target, built on its first function and shared after (the triple
+/// fixes the register file; codegen threads of ThinLTO share the map).
+std::shared_ptr<const TargetRegisters> targetRegisters(const std::string &Triple,
+                                                       const TargetRegisterInfo &TRI) {
+  static std::mutex Lock;
+  static auto *Tables = new std::map<std::string, std::shared_ptr<const TargetRegisters>>;
+  std::lock_guard<std::mutex> L(Lock);
+  auto &Entry = (*Tables)[Triple];
+  if (!Entry) {
+    auto R = std::make_shared<TargetRegisters>();
+    R->Names.reserve(TRI.getNumRegs());
+    R->Units.resize(TRI.getNumRegs());
+    for (unsigned Reg = 0; Reg < TRI.getNumRegs(); ++Reg) {
+      R->Names.push_back(TRI.getName(Reg));
+      if (Reg) // register 0 is "no register"
+        for (MCRegUnit U : TRI.regunits(MCRegister(Reg)))
+          R->Units[Reg].push_back(int32_t(static_cast<unsigned>(U)));
+    }
+    Entry = std::move(R);
+  }
+  return Entry;
 }
 
 } // namespace
@@ -108,14 +133,7 @@ bool MLRAPass::runOnMachineFunction(MachineFunction &MF) {
   Req.Meta = {{"function", Rec.Function}, {"file", Rec.File}, {"target", Rec.Target},
               {"spec_version", std::to_string(spec::Version)}};
   Req.RegClasses = G.ClassNames;
-  Req.RegNames.reserve(TRI.getNumRegs());
-  Req.RegUnits.resize(TRI.getNumRegs());
-  for (unsigned R = 0; R < TRI.getNumRegs(); ++R) {
-    Req.RegNames.push_back(TRI.getName(R));
-    if (R) // register 0 is "no register"
-      for (MCRegUnit U : TRI.regunits(MCRegister(R)))
-        Req.RegUnits[R].push_back(int32_t(static_cast<unsigned>(U)));
-  }
+  Req.Registers = targetRegisters(Rec.Target, TRI);
   Req.Config = options::all();
   Req.TimeoutS = std::max(0.0, options::getNumber(options::Timeout));
 
