@@ -183,6 +183,20 @@ std::string startInterpreter(std::string PythonExe) {
                    std::optional<GraphBuffers>());
                return Copy ? py::object(toArrays(*Copy)) : py::object(py::none());
              })
+        .def("advise",
+             [](HostHandle &H, const py::bytes &PriorityBytes, const py::bytes &EvictBytes) {
+               std::string Pri = PriorityBytes, Ev = EvictBytes; // copied before the gate
+               std::vector<int64_t> P(Pri.size() / sizeof(int64_t));
+               std::memcpy(P.data(), Pri.data(), P.size() * sizeof(int64_t));
+               // a torn int64 is no value per node: the host refuses (and counts) it
+               size_t NumP = Pri.size() % sizeof(int64_t) ? SIZE_MAX : P.size();
+               return H.with(
+                   [&](HostSession &S) {
+                     return S.advise(P.data(), NumP,
+                                     reinterpret_cast<const uint8_t *>(Ev.data()), Ev.size());
+                   },
+                   int(spec::R_closed));
+             })
         .def("is_free",
              [](HostHandle &H, int64_t Node, int64_t Reg) {
                return H.with([&](HostSession &S) { return S.isFree(Node, Reg); }, false);

@@ -20,6 +20,11 @@ public:
   /// Splits Node at its use point UseIndex (a row of the node's use table); on success the graph
   /// is rebuilt (existing nodes keep their index, new pieces are appended). Returns a refusal code.
   virtual int split(int64_t Node, int64_t UseIndex) = 0;
+  /// Advice for greedy (session.advise): Priority[n] (spec::PriorityKeep or a 31-bit queue
+  /// priority) and Evict[n] (spec::EvictFlag bits) for each node n; replaces earlier advice.
+  /// Returns a refusal code (bad_value unless both have one value per node, in range).
+  virtual int advise(const int64_t *Priority, size_t NumPriority, const uint8_t *Evict,
+                     size_t NumEvict) = 0;
   /// The current graph (changes after an accepted split).
   virtual const GraphBuffers &graph() = 0;
   /// Is Reg free for Node right now (no interference, node unassigned)?

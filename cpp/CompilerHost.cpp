@@ -40,6 +40,33 @@ int CompilerHost::split(int64_t Node, int64_t UseIndex) {
   return Code;
 }
 
+int CompilerHost::advise(const int64_t *Priority, size_t NumPriority, const uint8_t *Evict,
+                         size_t NumEvict) {
+  const size_t N = G.Nodes.size();
+  constexpr unsigned Flags = spec::E_no_evicting | spec::E_not_evicted;
+  bool Ok = NumPriority == N && NumEvict == N;
+  for (size_t I = 0; Ok && I < N; ++I)
+    Ok = Priority[I] >= spec::PriorityKeep && Priority[I] <= spec::PriorityMax &&
+         !(Evict[I] & ~Flags);
+  int Code = Ok ? int(spec::R_ok) : int(spec::R_bad_value);
+  ++P.Record.Refused[Code];
+  if (!Ok)
+    return Code;
+  P.Priority.clear();
+  P.Evict.clear();
+  for (size_t I = 0; I < N; ++I) {
+    unsigned Reg = G.Nodes[I].Reg.id();
+    if (Priority[I] != spec::PriorityKeep)
+      P.Priority[Reg] = uint32_t(Priority[I]);
+    if (Evict[I])
+      P.Evict[Reg] = Evict[I];
+  }
+  P.Record.Advised = 0;
+  for (size_t I = 0; I < N; ++I)
+    P.Record.Advised += Priority[I] != spec::PriorityKeep || Evict[I];
+  return Code;
+}
+
 bool CompilerHost::isFree(int64_t Node, int64_t Reg) { return check(Node, Reg) == spec::R_ok; }
 
 std::vector<uint8_t> CompilerHost::freeCandidates(int64_t Node) {
@@ -60,6 +87,9 @@ void CompilerHost::undo() {
       Matrix.unassign(*G.Nodes[N].LI);
   Assigned.assign(Assigned.size(), false);
   P.Assignments.clear();
+  P.Priority.clear();
+  P.Evict.clear();
+  P.Record.Advised = 0;
 }
 
 int CompilerHost::trySplit(int64_t Node, int64_t UseIndex) {

@@ -24,6 +24,8 @@ public:
 
   int assign(int64_t Node, int64_t Reg) override;
   int split(int64_t Node, int64_t UseIndex) override;
+  int advise(const int64_t *Priority, size_t NumPriority, const uint8_t *Evict,
+             size_t NumEvict) override;
   const GraphBuffers &graph() override { return G.Buffers; }
   bool isFree(int64_t Node, int64_t Reg) override;
   std::vector<uint8_t> freeCandidates(int64_t Node) override;

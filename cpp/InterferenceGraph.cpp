@@ -160,10 +160,54 @@ InterferenceGraph::NodeUses InterferenceGraph::addUsePoints(GraphContext &C, uns
     UseInstrs.push_back(U.MI);
   }
   G.UseEnd = UseInstrs.size();
+
+  // Blocks the range passes through without a use: what greedy's region splitting works on.
+  SmallPtrSet<const MachineBasicBlock *, 16> UseBlocks;
+  for (const UsePoint &U : Uses)
+    UseBlocks.insert(U.MBB);
+  for (const LiveRange::Segment &Seg : *G.LI)
+    for (auto It = SI.getMBBFromIndex(Seg.start)->getIterator(); It != C.MF.end(); ++It) {
+      auto [Begin, End] = SI.getMBBRange(&*It);
+      if (Begin >= Seg.end)
+        break;
+      R.LiveThrough += Begin >= Seg.start && End <= Seg.end && !UseBlocks.count(&*It);
+    }
   return R;
 }
 
-void InterferenceGraph::addNodeFeatures(GraphContext &, unsigned N, int32_t Class,
+namespace {
+/// The queue priority greedy's DefaultPriorityAdvisor gives LI when it first queues it (stage
+/// RS_Assign), from the same inputs: greedy's own command-line overrides of the two target hooks
+/// are not visible here.
+int64_t greedyPriority(GraphContext &C, const LiveInterval &LI) {
+  const TargetRegisterInfo &TRI = *C.MF.getSubtarget().getRegisterInfo();
+  const TargetRegisterClass &RC = *C.MF.getRegInfo().getRegClass(LI.reg());
+  const unsigned Size = LI.getSize();
+  const bool Reverse = TRI.reverseLocalAssignment();
+  const bool ForceGlobal =
+      RC.GlobalPriority ||
+      (!Reverse && Size / SlotIndex::InstrDist > 2 * C.RCI.getNumAllocatableRegs(&RC));
+  unsigned Prio = Size, Global = 1;
+  if (!ForceGlobal && !LI.empty() && C.LIS.intervalIsInOneMBB(LI)) {
+    // local ranges in linear order: from the top down (or, reversed, from the bottom up)
+    SlotIndexes &SI = *C.LIS.getSlotIndexes();
+    Prio = Reverse ? SI.getZeroIndex().getApproxInstrDistance(LI.endIndex())
+                   : LI.beginIndex().getApproxInstrDistance(SI.getLastIndex());
+    Global = 0;
+  }
+  Prio = std::min(Prio, unsigned(maxUIntN(24)));
+  if (TRI.regClassPriorityTrumpsGlobalness(C.MF))
+    Prio |= RC.AllocationPriority << 25 | Global << 24;
+  else
+    Prio |= Global << 29 | RC.AllocationPriority << 24;
+  Prio |= 1u << 31;
+  if (C.VRM.hasKnownPreference(LI.reg()))
+    Prio |= 1u << 30;
+  return int64_t(Prio);
+}
+} // namespace
+
+void InterferenceGraph::addNodeFeatures(GraphContext &C, unsigned N, int32_t Class,
                                         const NodeUses &U) {
   const GraphNode &G = Nodes[N];
   const LiveInterval &LI = *G.LI;
@@ -179,6 +223,9 @@ void InterferenceGraph::addNodeFeatures(GraphContext &, unsigned N, int32_t Clas
   Buffers.push<int32_t>(node_num_defs, U.NumDefs);
   Buffers.push<int32_t>(node_loop_depth, U.LoopDepth);
   Buffers.push<float>(node_use_freq, U.UseFreq);
+  Buffers.push<int64_t>(node_greedy_priority, greedyPriority(C, LI));
+  Buffers.push<uint8_t>(node_local, !LI.empty() && C.LIS.intervalIsInOneMBB(LI));
+  Buffers.push<int32_t>(node_live_through, U.LiveThrough);
   for (float X : U.Embedding)
     Buffers.push<float>(node_embedding, X);
 }

@@ -68,6 +68,7 @@ private:
   /// What a node's use points say about it (node features).
   struct NodeUses {
     int32_t NumUses = 0, NumDefs = 0, LoopDepth = 0;
+    int32_t LiveThrough = 0; ///< blocks live in and out with no use point
     float UseFreq = 0;
     float Embedding[spec::EmbeddingDim] = {};
   };

@@ -99,6 +99,9 @@ bool MLRAPass::runOnMachineFunction(MachineFunction &MF) {
   int64_t SplitBudget = options::getInt(options::SplitBudget);
   GraphContext Ctx{MF, LIS, VRM, Matrix, Loops, MBFI, RCI, nullptr, SplitBudget > 0};
 
+  // Greedy renumbers the slot indexes first thing (sizes, distances and spill weights depend on
+  // the numbering); done here too, the policy sees the values greedy will see.
+  LIS.getSlotIndexes()->packIndexes();
   InterferenceGraph G;
   G.collectNodes(Ctx);
   Rec.Nodes = int64_t(G.Nodes.size());

@@ -1,5 +1,6 @@
 // Plugin entry: registers the passes and inserts them into every x86-64 codegen pipeline at -O1
 // and above, unless the user switched rl4real off or picked an allocator explicitly.
+#include "Advisors.h"
 #include "MLRAPass.h"
 #include "Options.h"
 
@@ -61,7 +62,7 @@ bool supported(const TargetMachine &TM) {
   return TM.getTargetTriple().getArch() == Triple::x86_64;
 }
 
-void configure(TargetMachine &TM, PassManagerBase &, TargetPassConfig *PC) {
+void configure(TargetMachine &TM, PassManagerBase &PM, TargetPassConfig *PC) {
   if (!PC || !supported(TM) || TM.getOptLevel() == CodeGenOptLevel::None)
     return;
   // A typo in a build's environment must not pass silently: the compile fails with one error
@@ -88,6 +89,8 @@ void configure(TargetMachine &TM, PassManagerBase &, TargetPassConfig *PC) {
   }
   PC->insertPass(&MachineSchedulerID, &MLRAPass::ID);
   PC->insertPass(&RAGreedyLegacyID, &KeptCheckPass::ID);
+  addAdvisors(PM); // greedy takes the policy's advice (session.advise) through these
+
 }
 
 RegisterTargetPassConfigCallback Callback(configure);

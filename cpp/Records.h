@@ -5,6 +5,7 @@
 
 #include "Report.h"
 
+#include "llvm/ADT/DenseMap.h"
 #include "llvm/CodeGen/Register.h"
 #include "llvm/MC/MCRegister.h"
 
@@ -21,6 +22,10 @@ struct PendingFunction {
   FunctionRecord Record;
   /// The policy's accepted assignments, to tell which survived greedy.
   std::vector<std::pair<llvm::Register, llvm::MCRegister>> Assignments;
+  /// The policy's advice for greedy (session.advise), by virtual register number: queue
+  /// priorities (bits 0-29) and eviction flags (spec::EvictFlag). Read by Advisors.cpp.
+  llvm::DenseMap<unsigned, uint32_t> Priority;
+  llvm::DenseMap<unsigned, uint8_t> Evict;
 };
 
 /// A fresh record for MF (replacing any stale one left at the same address).

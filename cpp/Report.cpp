@@ -109,6 +109,11 @@ std::string FunctionRecord::toJson() const {
   V[spec::F_split] = Int(Split);
   V[spec::F_left_to_greedy] = Int(LeftToGreedy);
   V[spec::F_decisions] = Int(Decisions);
+  V[spec::F_advised] = Int(Advised);
+  V[spec::F_priority_calls] = Int(PriorityCalls);
+  V[spec::F_priorities_changed] = Int(PrioritiesChanged);
+  V[spec::F_eviction_calls] = Int(EvictionCalls);
+  V[spec::F_evictions_vetoed] = Int(EvictionsVetoed);
   V[spec::F_policy_ms] = number(PolicyMs);
   V[spec::F_pass_ms] = number(PassMs);
   V[spec::F_fallback] = Reason(Fallback);

@@ -10,6 +10,10 @@ extern "C" const char *rl4real_spec_signature() {
       S += ";" + std::string(F.Table) + "." + F.Name + ":" + F.DType + "x" + std::to_string(F.Cols);
     for (const char *R : rl4real::spec::RefusalNames)
       S += ";refusal." + std::string(R);
+    for (const auto &E : rl4real::spec::EvictFlags)
+      S += ";evict." + std::string(E.Name) + "=" + std::to_string(E.Value);
+    S += ";priority=" + std::to_string(rl4real::spec::PriorityKeep) + ".." +
+         std::to_string(rl4real::spec::PriorityMax);
     for (const auto &O : rl4real::spec::Options)
       S += ";option." + std::string(O.Name) + "=" + O.Default;
     for (const char *F : rl4real::spec::ReportFieldNames)

@@ -15,6 +15,10 @@ split(node, use_index):
     split_budget      the function's budget (option split-budget) is used up
     split_point       use_index out of range, or not a legal split point (graph.use.split_ok;
                       the compiler also says split_tied / split_subreg for what it finds there)
+advise(priority, evict):
+    closed, bad_value (not one value per node, a priority outside [-1, spec.PRIORITY_MAX] or an
+    evict value with bits outside spec.EVICT_FLAGS); a later call replaces the advice. Only the
+    compiler acts on it (greedy reads it); other hosts validate and keep it.
 """
 
 from __future__ import annotations
@@ -28,6 +32,10 @@ class Host(Protocol):
 
     def split(self, node: int, use_index: int) -> int:
         """A spec.REFUSALS code; 0 means applied (arrays() then returns the new graph)."""
+
+    def advise(self, priority: bytes, evict: bytes) -> int:
+        """Advice for greedy: int64 priority and uint8 evict flags per node (native byte order).
+        A spec.REFUSALS code; 0 means kept."""
 
     def is_free(self, node: int, reg: int) -> bool:
         """Would assign(node, reg) be accepted now?"""

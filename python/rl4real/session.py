@@ -15,6 +15,8 @@ import numpy as np
 
 from . import spec
 
+PRIORITY_KEEP, PRIORITY_MAX = spec.PRIORITY_KEEP, spec.PRIORITY_MAX
+EVICT = {name: value for name, value, _ in spec.EVICT_FLAGS}
 Refusal = enum.IntEnum("Refusal", [name for name, _ in spec.REFUSALS], start=0)
 _REFUSALS = tuple(Refusal)  # code -> member without Enum.__call__ (assign is on the hot path)
 
@@ -120,6 +122,23 @@ class Session:
             self.graph = Graph(self.host.arrays())
         return r
 
+    def advise(self, priority=None, evict=None) -> Refusal:
+        """Advice for greedy, which allocates every range the policy leaves (one call per
+        function; a later call replaces it). `priority`: one integer per node in [0, PRIORITY_MAX],
+        bits 0-29 of the queue priority greedy uses for it while it is unsplit (higher first;
+        greedy's own is graph.node.greedy_priority & PRIORITY_MAX; PRIORITY_KEEP = greedy's own).
+        Bits 30 (a known hint) and 31 stay greedy's. `evict`: one bit mask of EVICT flags per
+        node (EVICT["no_evicting"], EVICT["not_evicted"]). Greedy keeps its own legality rules, so
+        advice can change code quality, never correctness. A policy that never advises (nor
+        assigns) gets exactly greedy's code."""
+        n = self.graph.num_nodes
+        try:
+            p = np.full(n, PRIORITY_KEEP, np.int64) if priority is None else _exact(priority, np.int64)
+            e = np.zeros(n, np.uint8) if evict is None else _exact(evict, np.uint8)
+        except (TypeError, ValueError, OverflowError):
+            return self._refuse_bad_value()
+        return _refusal(self.host.advise(p.tobytes(), e.tobytes()))
+
     @property
     def split_budget_left(self) -> int:
         return max(0, spec.option(self.config, "split_budget") - self.splits)
@@ -193,6 +212,19 @@ def visiting_order(node_scores, visit: np.ndarray) -> np.ndarray:
     """The nodes with `visit` set, by descending rounded score, lowest index on ties."""
     order = np.argsort(-rounded(node_scores), kind="stable")
     return order[visit[order]]
+
+
+def _exact(values, dtype) -> np.ndarray:
+    """values as a 1-D array of dtype, refusing anything that would change in the conversion
+    (fractions, out-of-range numbers); the host checks lengths and ranges."""
+    a = np.asarray(values)
+    if a.ndim != 1 or not (np.issubdtype(a.dtype, np.integer) or np.issubdtype(a.dtype, np.floating)
+                           or a.dtype == bool) or (a.size and not np.isfinite(a).all()):
+        raise ValueError("not a vector of integers")
+    out = a.astype(dtype)
+    if not np.array_equal(out, a):
+        raise ValueError("values change in conversion")
+    return out
 
 
 def _index(x) -> int:

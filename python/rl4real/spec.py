@@ -14,7 +14,7 @@ import re
 import sys
 from dataclasses import dataclass
 
-VERSION = 3
+VERSION = 4
 EMBEDDING_DIM = 16  # MIR2Vec vocabulary dimension the node embedding is built from
 
 TABLES = {
@@ -57,6 +57,15 @@ FEATURES = [
     Feature("node", "loop_depth", "int32", 1, "deepest loop containing a use or def"),
     Feature("node", "use_freq", "float32", 1,
             "sum over uses and defs of block frequency relative to the entry block", neutral=1),
+    Feature("node", "greedy_priority", "int64", 1,
+            "the queue priority greedy gives the range when it first queues it "
+            "(DefaultPriorityAdvisor: bit 30 a known hint, bit 29 spans blocks, bits 24-28 the "
+            "class's AllocationPriority, bits 0-23 size or, for a local range, its end position; "
+            "bit 31, not split yet, is always set); higher is allocated first; session.advise replaces "
+            "bits 0-29", neutral=2**31),
+    Feature("node", "local", "uint8", 1, "1 if the range lies within one basic block"),
+    Feature("node", "live_through", "int32", 1,
+            "blocks the range is live through without a use or def there (live in and out)"),
     Feature("node", "embedding", "float32", EMBEDDING_DIM,
             "mean MIR2Vec symbolic embedding of the instructions using or defining the register "
             "(zeros without a vocabulary)"),
@@ -99,6 +108,17 @@ REFUSALS = [
     ("split_subreg", "a subregister operand between the split point and the end of the piece"),
 ]
 
+# Eviction advice (session.advise): bit flags per node, applied by the plugin's eviction advisor
+# inside greedy. Greedy only ever evicts what its own rules allow; advice can only refuse.
+EVICT_FLAGS = [
+    ("no_evicting", 1, "the range does not evict others: when no register is free, greedy splits "
+     "or spills it instead (ignored for an unspillable range, which must get a register)"),
+    ("not_evicted", 2, "a spillable range may not evict this one"),
+]
+PRIORITY_KEEP = -1  # session.advise: greedy's own priority for this node
+# Advised priorities replace bits 0-29 of greedy's; bits 30 (a known hint: changes while greedy
+# allocates) and 31 (not split yet) stay greedy's.
+PRIORITY_MAX = 2**30 - 1
 
 # -- plugin options: each is `-mllvm -rl4real-<name>=V` and `RL4REAL_<NAME>=V` (the command line
 # wins; an empty value means the default). One rule parses them, in C++ (the generated header)
@@ -270,6 +290,13 @@ REPORT = [
     ReportField("left_to_greedy", "integer", "nodes the policy did not assign"),
     ReportField("decisions", "integer", "model decisions the policy reported (0 for policies "
                 "without models)"),
+    ReportField("advised", "integer", "live ranges the policy gave greedy advice about "
+                "(session.advise: a queue priority or an eviction rule)"),
+    ReportField("priority_calls", "integer", "times greedy asked the plugin's priority advisor"),
+    ReportField("priorities_changed", "integer", "of those, answers that differ from greedy's own"),
+    ReportField("eviction_calls", "integer", "times greedy asked the plugin's eviction advisor"),
+    ReportField("evictions_vetoed", "integer", "evictions greedy chose that the policy's advice "
+                "refused (greedy then split or spilled instead)"),
     ReportField("policy_ms", "number", "time in Python (the policy call, start-up included)"),
     ReportField("pass_ms", "number", "time of the whole pass (graph, policy, bookkeeping)"),
     ReportField("fallback", "reason", "null; `below_min_size`, `too_large` or `policy_off` when "
@@ -304,6 +331,8 @@ def signature() -> str:
     parts = [f"version={VERSION}"]
     parts += [f"{f.table}.{f.name}:{f.dtype}x{f.cols}" for f in FEATURES]
     parts += [f"refusal.{name}" for name, _ in REFUSALS]
+    parts += [f"evict.{name}={value}" for name, value, _ in EVICT_FLAGS]
+    parts += [f"priority={PRIORITY_KEEP}..{PRIORITY_MAX}"]
     parts += [f"option.{o.name}={o.default}" for o in OPTIONS]
     parts += [f"report.{f.name}" for f in REPORT]
     return ";".join(parts)
@@ -318,7 +347,12 @@ def cpp_header() -> str:
         "namespace rl4real::spec {",
         f"constexpr int Version = {VERSION};",
         f"constexpr int EmbeddingDim = {EMBEDDING_DIM};",
+        f"constexpr int64_t PriorityKeep = {PRIORITY_KEEP}, PriorityMax = {PRIORITY_MAX};",
         "enum Feature : int { " + ", ".join(f.key for f in FEATURES) + ", NumFeatures };",
+        "enum EvictFlag : int { " + ", ".join(f"E_{n} = {v}" for n, v, _ in EVICT_FLAGS) + " };",
+        "struct EvictFlagInfo { const char *Name; int Value; };",
+        "inline constexpr EvictFlagInfo EvictFlags[] = {"
+        + ", ".join(f'{{"{n}", {v}}}' for n, v, _ in EVICT_FLAGS) + "};",
         "enum Refusal : int { " + ", ".join(f"R_{name}" for name, _ in REFUSALS) + ", NumRefusals };",
         "struct FeatureInfo { const char *Table; const char *Name; const char *DType; int Cols; int ElemSize; };",
         "inline constexpr FeatureInfo Features[NumFeatures] = {",
@@ -368,6 +402,12 @@ def markdown() -> str:
         lines.append("")
     lines += ["## Refusal codes", "", "| code | name | meaning |", "|---|---|---|"]
     lines += [f"| {i} | `{n}` | {d} |" for i, (n, d) in enumerate(REFUSALS)]
+    lines += ["", "## Advice for greedy (`session.advise`)", "",
+              f"`priority`: one integer per node, `{PRIORITY_KEEP}` (greedy's own) or 0 to "
+              f"{PRIORITY_MAX}, which replaces bits 0-29 of greedy's queue priority while the "
+              "range is unsplit. `evict`: one bit mask per node:", "",
+              "| flag | value | meaning |", "|---|---|---|"]
+    lines += [f"| `{n}` | {v} | {d} |" for n, v, d in EVICT_FLAGS]
     lines += ["", "## Report lines", "", "One JSON object per machine function, keys in this order "
               "(JSON Schema: `docs/report-schema.json`, `rl4real features --schema`).", "",
               "| key | type | meaning |", "|---|---|---|"]

@@ -16,7 +16,7 @@ def script(host, graph, num_regs: int) -> tuple[list, dict]:
 
     def call(method, *args):
         code = int(getattr(host, method)(*args))
-        calls.append([method, *args, code])
+        calls.append([method, *(a.hex() if isinstance(a, bytes) else a for a in args), code])
         if method == "assign" and code == 0:
             assigned[args[0]] = args[1]
         return code
@@ -41,6 +41,13 @@ def script(host, graph, num_regs: int) -> tuple[list, dict]:
                 call("assign", m, reg)     # interferes
                 break
     call("split", -1, 0)                   # bad_value
+    keep, none = np.full(n, -1, np.int64), bytes(n)
+    call("advise", keep[:-1].tobytes(), none)          # bad_value: not one value per node
+    call("advise", keep.tobytes()[:-1], none)          # bad_value: a torn integer
+    call("advise", np.full(n, -2, np.int64).tobytes(), none)     # bad_value: below keep
+    call("advise", np.full(n, 2**30, np.int64).tobytes(), none)  # bad_value: past bit 29
+    call("advise", keep.tobytes(), bytes([4]) * n)     # bad_value: no such flag
+    call("advise", np.arange(n, dtype=np.int64).tobytes(), bytes([3]) * n)  # ok
     # a node to split at the end, left out of the colouring
     split_ok = graph.use.split_ok.astype(bool)
     target = next(((i, k) for i in range(1, n) for k in range(graph.uses(i).stop - graph.uses(i).start)

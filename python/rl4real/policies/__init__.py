@@ -12,6 +12,7 @@ from pathlib import Path
 # (train's sampler) is imported from here.
 BUILTIN = {
     "heuristic": "rl4real.policies.heuristic:HeuristicPolicy",
+    "parity": "rl4real.policies.parity:ParityPolicy",
     "random": "rl4real.policies.random_legal:RandomPolicy",
     "random-split": "rl4real.policies.random_legal:RandomPolicy",
     "hierarchical": "rl4real.policies.hierarchical:HierarchicalPolicy",

@@ -41,6 +41,7 @@ class OfflineHost:
         self.refused: list[int] = []  # refusal codes, in order (the compiler counts them by reason)
         self._assigned_row: dict[int, int] = {}  # node -> its assigned candidate row
         self.degraded = ""
+        self.advice = None  # (priority, evict) of the last accepted advise
 
     def _rebuild(self) -> None:
         self.graph = Graph(self.arrays_)
@@ -117,6 +118,22 @@ class OfflineHost:
             return self._refuse(Refusal.split_point)
         self._split(node, s.start + use_index, s.stop)
         self.splits += 1
+        return Refusal.ok
+
+    def advise(self, priority: bytes, evict: bytes) -> int:
+        """Validated and kept (self.advice) like the compiler does; there is no greedy here to
+        act on it."""
+        if self.closed:
+            return self._refuse(Refusal.closed)
+        n = self.graph.num_nodes
+        if len(priority) != 8 * n or len(evict) != n:
+            return self._refuse(Refusal.bad_value)
+        p, e = np.frombuffer(priority, np.int64), np.frombuffer(evict, np.uint8)
+        flags = sum(value for _, value, _ in spec.EVICT_FLAGS)
+        if ((p < spec.PRIORITY_KEEP).any()
+                or (p > spec.PRIORITY_MAX).any() or (e & ~np.uint8(flags)).any()):
+            return self._refuse(Refusal.bad_value)
+        self.advice = (p.copy(), e.copy())
         return Refusal.ok
 
     def arrays(self) -> dict:
