@@ -47,13 +47,17 @@ class Config:
     @classmethod
     def parse(cls, spec: str, backend: str = "", model_dir: str = "") -> "Config":
         """greedy | basic | pbqp | rl4real[:POLICY][/OPTION=VALUE...] (POLICY as for
-        RL4REAL_POLICY; each OPTION=VALUE sets RL4REAL_<OPTION>, e.g. rl4real/split-budget=16)."""
-        spec, *settings = spec.split("/")
+        RL4REAL_POLICY, a file path included; each OPTION=VALUE sets RL4REAL_<OPTION>, e.g.
+        rl4real/split-budget=16)."""
+        parts = spec.split("/")
+        # the settings are the trailing OPTION=VALUE parts; what comes before is the policy
+        first = len(parts)
+        while first > 1 and "=" in parts[first - 1]:
+            first -= 1
+        spec, settings = "/".join(parts[:first]), parts[first:]
         extra = {}
         for s in settings:
-            key, eq, value = s.partition("=")
-            if not eq:
-                raise ValueError(f"bad setting {s!r} in configuration: use OPTION=VALUE")
+            key, _, value = s.partition("=")
             extra["RL4REAL_" + key.upper().replace("-", "_")] = value
         if spec in ("greedy", "basic", "pbqp"):
             return cls(spec, ["-mllvm", f"-regalloc={spec}"] if spec != "greedy" else [],

@@ -163,7 +163,8 @@ OPTIONS = [
     Option("enable", "bool", "1", "`0` switches RL allocation off (objects are then byte-identical "
            "to stock clang-22)"),
     Option("policy", "str", "heuristic",
-           "`heuristic`, `hierarchical` (the four models), `random`, `random-split`, `sample` "
+           "`heuristic`, `hierarchical` (the four models), `parity` (declines every choice: stock "
+           "greedy's code, byte for byte), `random`, `random-split`, `sample` "
            "(training rollouts: sampled decisions, episodes appended to `trajectories`), "
            "`module:attr`, or `path/to/file.py[:attr]` (attr defaults to `policy`)"),
     Option("seed", "int", "0", "seed of stochastic policies (`random`, `sample`); per-function "
