@@ -23,5 +23,8 @@ if [ ! -x "$ROOT/.venv/bin/python" ]; then
   "$PYTHON" -m venv "$ROOT/.venv"
 fi
 echo "setup: building and installing rl4real (plugin + package) into .venv"
+# torch pinned first: this version is a CPU build on the project's machines (the package's own
+# range, torch>=2.2, is then satisfied and pulls nothing else)
+"$ROOT/.venv/bin/pip" install --quiet --disable-pip-version-check "torch==2.13.0"
 "$ROOT/.venv/bin/pip" install --quiet --disable-pip-version-check "$ROOT[test]"
 "$ROOT/.venv/bin/rl4real" doctor

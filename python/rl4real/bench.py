@@ -29,6 +29,7 @@ from . import report as reports
 from . import runcost
 from .corpus import (CLANG, Program, compile_command, expand, link, load_corpus, run_command,
                      run_program)
+from .optional import MissingExtra, require
 from .paths import plugin_path
 from .progress import Progress
 
@@ -292,7 +293,7 @@ def markdown(data: dict) -> str:
 
 
 def chart(data: dict, path: Path) -> None:
-    import matplotlib
+    matplotlib = require("matplotlib", "the benchmark chart")
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
@@ -374,9 +375,14 @@ def run(args) -> int:
     (out / "results.json").write_text(json.dumps(data, indent=1))
     md = markdown(data)
     (out / "results.md").write_text(md)
-    chart(data, out / "results.png")
+    files = [out / "results.json", out / "results.md"]
+    try:
+        chart(data, out / "results.png")
+        files.append(out / "results.png")
+    except MissingExtra as e:
+        print(f"rl4real: note: no chart: {e}", file=sys.stderr)
     print(md)
-    print(f"results: {out / 'results.json'}, {out / 'results.md'}, {out / 'results.png'}")
+    print("results: " + ", ".join(map(str, files)))
     for f in bench.failures:
         print(f"FAILURE: {f}", file=sys.stderr)
     return 1 if any("output differs" in f for f in bench.failures) else 0

@@ -5,6 +5,8 @@ from __future__ import annotations
 import argparse
 import sys
 
+from . import __version__
+
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="rl4real", description=__doc__)
@@ -53,8 +55,27 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--ray", metavar="ADDRESS", help="run rollouts on a Ray cluster ('local' starts one here)")
     p.add_argument("--set", action="append", default=[], metavar="NAME=VALUE",
                    help="any TrainConfig field (rl4real/train/config.py), repeatable")
+    parser.add_argument("--version", action="version", version=f"rl4real {__version__}")
     args = parser.parse_args(argv)
     args.raw_argv = list(argv) if argv is not None else sys.argv[1:]
+    from .optional import MissingExtra
+    try:
+        return _run(args)
+    except MissingExtra as e:
+        print(f"rl4real: error: {e}", file=sys.stderr)
+        return 1
+
+
+# Each command needs: (module, purpose) checked before its code is imported.
+_NEEDS = {"export": [("torch", "rl4real export"), ("onnx", "rl4real export")],
+          "clone": [("torch", "rl4real clone")], "vocab": [("torch", "rl4real vocab")],
+          "train": [("torch", "rl4real train"), ("onnx", "rl4real train")]}
+
+
+def _run(args) -> int:
+    from .optional import require
+    for module, purpose in _NEEDS.get(args.command, []):
+        require(module, purpose)
 
     if args.command == "plugin-path":
         from .paths import PluginNotFound, plugin_path
@@ -117,7 +138,7 @@ def main(argv: list[str] | None = None) -> int:
         import json
         from pathlib import Path
 
-        from . import bench, vocab
+        from . import corpus, vocab
         compiles = [[s] for s in args.sources] or corpus.corpus_compiles(Path(corpus.DEFAULT_CORPUS))
         stats = vocab.build(compiles, Path(args.out), epochs=args.epochs, seed=args.seed)
         print(json.dumps(stats))

@@ -52,7 +52,8 @@ class TorchBackend:
     name = "torch"
 
     def __init__(self, model_dir: Path | None = None, modules: dict | None = None):
-        import torch
+        from ..optional import require
+        torch = require("torch", "the torch backend")
 
         self.torch = torch
         if modules is None:  # in the compiler: one thread, weights from the model directory

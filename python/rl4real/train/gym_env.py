@@ -3,11 +3,13 @@ cost) as a Gymnasium environment, for agents written outside rl4real."""
 
 from __future__ import annotations
 
-import gymnasium
 import numpy as np
 
 from ..models import model_io
+from ..optional import require
 from ..session import Graph, Refusal
+
+gymnasium = require("gymnasium", "rl4real.train.gym_env")
 from .offline import cost, session
 
 

@@ -181,7 +181,8 @@ class Run:
         return results
 
     def _collect_ray(self, pending: list[rollout.Task], progress: Progress) -> list[dict]:
-        import ray
+        from ..optional import require
+        ray = require("ray", "rl4real train --ray")
 
         if not ray.is_initialized():
             ray.init(address=None if self.ray_address == "local" else self.ray_address,
@@ -250,7 +251,8 @@ def write_metrics(history: list[dict], run_dir: Path) -> None:
 
 
 def plot(history: list[dict], path: Path) -> None:
-    import matplotlib
+    from ..optional import require
+    matplotlib = require("matplotlib", "the training curve")
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
