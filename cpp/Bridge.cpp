@@ -336,8 +336,10 @@ py::dict toArrays(const GraphBuffers &G) {
   return Arrays;
 }
 
-/// One function handed to the interpreter's thread.
+/// One function handed to the interpreter's thread; or, with Warm set, the start-up ahead of the
+/// first function (nobody waits for it).
 struct Call {
+  std::optional<std::vector<std::pair<std::string, std::string>>> Warm;
   std::shared_ptr<Gate> G = std::make_shared<Gate>();
   std::mutex M;
   std::condition_variable Done;
@@ -348,7 +350,11 @@ struct Call {
 /// Runs C on the interpreter's thread; reaches the request only through the open gate.
 void runCall(Call &C) {
   std::string PythonExe;
-  {
+  if (C.Warm) {
+    for (const auto &[K, V] : *C.Warm)
+      if (K == "python")
+        PythonExe = V;
+  } else {
     std::lock_guard<std::mutex> L(C.G->M);
     if (!C.G->Req)
       return;
@@ -378,6 +384,10 @@ void runCall(Call &C) {
         C.R.Fatal = true;
         return;
       }
+    }
+    if (C.Warm) { // import and load what the first function will need; errors wait for it
+      py::module_::import("rl4real._embed").attr("warm")(toDict(*C.Warm));
+      return;
     }
     // The request, copied under the gate; Python objects are made from the copy after it (see
     // HostHandle::with).
@@ -424,6 +434,7 @@ public:
     return *I;
   }
 
+  /// A function's call replaces a warm-up that has not started (nobody waits for that one).
   void submit(std::shared_ptr<Call> C) {
     {
       std::lock_guard<std::mutex> L(M);
@@ -467,6 +478,18 @@ std::mutex CallLock; // one function at a time (ThinLTO runs codegen on several 
 bool Abandoned = false;
 
 } // namespace
+
+void warmUp(const std::vector<std::pair<std::string, std::string>> &Config) {
+  static std::once_flag Once;
+  std::call_once(Once, [&] {
+    auto C = std::make_shared<Call>();
+    C->Warm = Config;
+    try {
+      Interpreter::get().submit(C);
+    } catch (std::exception &) { // no thread: the first function reports it
+    }
+  });
+}
 
 PolicyResult runPolicy(const PolicyRequest &Req) {
   std::lock_guard<std::mutex> L(CallLock);

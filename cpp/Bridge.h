@@ -83,4 +83,9 @@ struct PolicyResult {
 /// concurrent callers; never throws.
 PolicyResult runPolicy(const PolicyRequest &Req);
 
+/// Starts the interpreter and loads the policy of Config on the interpreter's thread now, while
+/// the compiler parses and optimises, so that the first function does not wait for it. Once per
+/// process; never throws; what fails is reported by the first function's runPolicy.
+void warmUp(const std::vector<std::pair<std::string, std::string>> &Config);
+
 } // namespace rl4real

@@ -26,12 +26,23 @@ public:
   bool runOnMachineFunction(llvm::MachineFunction &MF) override;
 };
 
-/// Runs after the virtual register rewriter: writes the function's report line.
+/// Runs after the virtual register rewriter: scores the allocation for the report line.
 class ReportPass : public llvm::MachineFunctionPass {
 public:
   static char ID;
   ReportPass() : MachineFunctionPass(ID) {}
   llvm::StringRef getPassName() const override { return "rl4real report"; }
+  void getAnalysisUsage(llvm::AnalysisUsage &AU) const override;
+  bool runOnMachineFunction(llvm::MachineFunction &MF) override;
+};
+
+/// Runs at the end of codegen, when the code is final: estimates the run cost and writes the
+/// function's report line.
+class CostReportPass : public llvm::MachineFunctionPass {
+public:
+  static char ID;
+  CostReportPass() : MachineFunctionPass(ID) {}
+  llvm::StringRef getPassName() const override { return "rl4real cost and report line"; }
   void getAnalysisUsage(llvm::AnalysisUsage &AU) const override;
   bool runOnMachineFunction(llvm::MachineFunction &MF) override;
 };

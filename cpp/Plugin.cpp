@@ -1,6 +1,7 @@
 // Plugin entry: registers the passes and inserts them into every x86-64 codegen pipeline at -O1
 // and above, unless the user switched rl4real off or picked an allocator explicitly.
 #include "Advisors.h"
+#include "Bridge.h"
 #include "MLRAPass.h"
 #include "Options.h"
 
@@ -23,6 +24,8 @@
 #include "llvm/TargetParser/Triple.h"
 
 #include <atomic>
+#include <fstream>
+#include <string>
 
 using namespace llvm;
 using namespace rl4real;
@@ -33,6 +36,8 @@ RegisterPass<MLRAPass> RegMLRA("rl4real-mlra", "rl4real ML register allocation",
 RegisterPass<KeptCheckPass> RegCheck("rl4real-check", "rl4real kept-assignment check", false,
                                      false);
 RegisterPass<ReportPass> RegReport("rl4real-report", "rl4real report", false, false);
+RegisterPass<CostReportPass> RegCostReport("rl4real-cost", "rl4real cost and report line", false,
+                                           false);
 
 /// Stands in for the plugin's passes when an option is invalid: reports it as one error of the
 /// compile (through the diagnostic handler, so the compiler fails the usual way).
@@ -74,8 +79,11 @@ void configure(TargetMachine &TM, PassManagerBase &PM, TargetPassConfig *PC) {
   // With a report file, every allocator's functions are scored (benchmarks compare greedy, basic
   // and PBQP through the same code); the report pass only reads the finished function.
   bool RL = rlRequested();
-  if (RL || !options::get(options::Report).empty())
+  if (RL || !options::get(options::Report).empty()) {
     PC->insertPass(&VirtRegRewriterID, &ReportPass::ID);
+    // the last machine pass every pipeline runs before emission: the code is final there
+    PC->insertPass(&StackMapLivenessID, &CostReportPass::ID);
+  }
   if (!RL)
     return;
   // The MLRA pass must run after the last pass that recomputes LiveIntervals/VirtRegMap before
@@ -110,9 +118,40 @@ struct LTONote : PassInfoMixin<LTONote> {
   }
 };
 
+/// Is this process a compile that will ask the policy, as far as can be told when clang loads
+/// the plugin (before it reads -mllvm options)? Only the command line and RL4REAL_* are known.
+bool warmStartWanted() {
+  if (!options::getBool(options::WarmStart) || !options::getBool(options::Enable) ||
+      !options::validate().empty())
+    return false;
+  std::ifstream In("/proc/self/cmdline", std::ios::binary);
+  bool Optimising = false;
+  for (std::string Arg; std::getline(In, Arg, '\0');) {
+    // Options on the command line would only be known later: the interpreter they pick, or RL
+    // switched off, could not be honoured by a start made now.
+    if (Arg.find("-rl4real-") != std::string::npos || Arg.rfind("-regalloc", 0) == 0 ||
+        Arg.rfind("-optimize-regalloc", 0) == 0 || Arg == "-E" || Arg == "-fsyntax-only" ||
+        Arg == "-M" || Arg == "-MM" || Arg == "-emit-llvm" || Arg.rfind("-flto", 0) == 0)
+      return false;
+    if (Arg.size() >= 3 && Arg.rfind("-O", 0) == 0)
+      Optimising = Arg != "-O0";
+    else if (Arg == "-O")
+      Optimising = true;
+  }
+  return Optimising;
+}
+
 } // namespace
 
 extern "C" LLVM_ATTRIBUTE_WEAK PassPluginLibraryInfo llvmGetPassPluginInfo() {
+  // Clang asks for this when it loads the plugin, before it parses: the policy's start-up then
+  // overlaps the front end and the optimiser instead of delaying the first function.
+  static bool Warmed = [] {
+    if (warmStartWanted())
+      warmUp(options::all());
+    return true;
+  }();
+  (void)Warmed;
   // The passes live in the codegen pipeline (above); the IR pipeline only gets the LTO note.
   return {LLVM_PLUGIN_API_VERSION, "rl4real", "0.1", [](PassBuilder &PB) {
             PB.registerOptimizerLastEPCallback(

@@ -96,6 +96,7 @@ std::string FunctionRecord::toJson() const {
   V[spec::F_target] = quote(Target);
   V[spec::F_allocator] = quote(PolicyRan ? "rl4real" : "stock");
   V[spec::F_score] = number(Score);
+  V[spec::F_est_cost] = number(EstCost);
   V[spec::F_copies] = Int(Copies);
   V[spec::F_spills] = Int(Spills);
   V[spec::F_reloads] = Int(Reloads);

@@ -23,6 +23,7 @@ struct FunctionRecord {
   std::string Fallback; ///< empty: none; else why greedy allocated the whole function
   std::string Degraded; ///< empty: none; else why the policy took a cheaper path (e.g. too large)
   double Score = 0;     ///< allocation score (Score.h)
+  double EstCost = 0;   ///< estimated instructions per call (Score.h)
   int64_t Copies = 0, Spills = 0, Reloads = 0;
   int64_t Advised = 0; ///< nodes with advice for greedy
   int64_t PriorityCalls = 0, PrioritiesChanged = 0, EvictionCalls = 0, EvictionsVetoed = 0;

@@ -1,5 +1,6 @@
 // The passes that read the function after the policy and greedy: which assignments greedy kept,
-// and the report line with the allocation score.
+// the allocation score (after rewriting), and the estimated run cost with the report line (at
+// the end of codegen).
 #include "MLRAPass.h"
 
 #include "Diagnostics.h"
@@ -46,21 +47,42 @@ void ReportPass::getAnalysisUsage(AnalysisUsage &AU) const {
 }
 
 bool ReportPass::runOnMachineFunction(MachineFunction &MF) {
-  PendingFunction P;
-  if (!takePending(MF, P)) { // RL allocation off: a stock allocator's function, scored only
-    P.Record.Function = MF.getName().str();
-    P.Record.File = MF.getFunction().getParent()->getSourceFileName();
-    P.Record.Target = MF.getTarget().getTargetTriple().str();
-  }
-  std::string Path = options::get(options::Report);
-  if (Path.empty())
+  if (options::get(options::Report).empty()) {
+    PendingFunction Done; // nothing to report: the record ends here
+    takePending(MF, Done);
     return false;
+  }
+  PendingFunction *P = findPending(MF);
+  if (!P) { // RL allocation off: a stock allocator's function, scored only
+    P = &startPending(MF);
+    P->Record.Function = MF.getName().str();
+    P->Record.File = MF.getFunction().getParent()->getSourceFileName();
+    P->Record.Target = MF.getTarget().getTargetTriple().str();
+  }
   AllocationScore S =
       scoreFunction(MF, getAnalysis<MachineBlockFrequencyInfoWrapperPass>().getMBFI());
-  P.Record.Score = S.Score;
-  P.Record.Copies = S.Copies;
-  P.Record.Spills = S.Spills;
-  P.Record.Reloads = S.Reloads;
+  P->Record.Score = S.Score;
+  P->Record.Copies = S.Copies;
+  P->Record.Spills = S.Spills;
+  P->Record.Reloads = S.Reloads;
+  return false;
+}
+
+char CostReportPass::ID = 0;
+
+void CostReportPass::getAnalysisUsage(AnalysisUsage &AU) const {
+  AU.setPreservesAll();
+  AU.addRequired<MachineBlockFrequencyInfoWrapperPass>();
+  MachineFunctionPass::getAnalysisUsage(AU);
+}
+
+bool CostReportPass::runOnMachineFunction(MachineFunction &MF) {
+  PendingFunction P;
+  std::string Path = options::get(options::Report);
+  if (Path.empty() || !takePending(MF, P))
+    return false;
+  P.Record.EstCost =
+      estimatedCost(MF, getAnalysis<MachineBlockFrequencyInfoWrapperPass>().getMBFI());
   std::string Err;
   if (!appendLine(Path, P.Record.toJson(), Err))
     reportWarning(MF, "cannot write report '" + Path + "': " + Err);

@@ -63,4 +63,15 @@ AllocationScore scoreFunction(const MachineFunction &MF, const MachineBlockFrequ
   return S;
 }
 
+double estimatedCost(const MachineFunction &MF, const MachineBlockFrequencyInfo &MBFI) {
+  double Cost = 0;
+  for (const MachineBasicBlock &MBB : MF) {
+    unsigned N = 0;
+    for (const MachineInstr &MI : MBB)
+      N += !MI.isMetaInstruction();
+    Cost += double(N) * MBFI.getBlockFreqRelativeToEntryBlock(&MBB);
+  }
+  return Cost;
+}
+
 } // namespace rl4real

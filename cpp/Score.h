@@ -23,4 +23,11 @@ struct AllocationScore {
 AllocationScore scoreFunction(const llvm::MachineFunction &MF,
                               const llvm::MachineBlockFrequencyInfo &MBFI);
 
+/// Instructions executed per call of the finished function, estimated from block frequencies:
+/// the sum over blocks of frequency relative to the entry block times the block's instructions
+/// (meta instructions such as CFI and debug values excluded). Register allocation changes it
+/// through spill code, copies, and the callee-saved saves and restores of the prologue and
+/// epilogue, which the allocation score does not see.
+double estimatedCost(const llvm::MachineFunction &MF, const llvm::MachineBlockFrequencyInfo &MBFI);
+
 } // namespace rl4real

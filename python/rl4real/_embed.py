@@ -17,6 +17,9 @@ import sys
 # writes the assembly to stdout). Writes to file descriptor 1 itself (os.write, C extensions,
 # child processes) are not caught: README, "What a bad policy costs".
 sys.stdout = sys.__stdout__ = sys.stderr
+# One compiler thread asks the policy at a time: OpenBLAS's worker threads (started by importing
+# numpy) only cost start-up and CPU. Set before numpy is imported, unless the user chose.
+os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 
 import bdb  # noqa: E402 - after the redirection, so that nothing imported prints to stdout
 
@@ -51,6 +54,12 @@ def allocate(host, arrays, meta, reg_classes, reg_names, reg_units, config):
         error = ("the policy called os.fork(): a forked compiler cannot be contained, so the child "
                  "exited at once (use subprocess or multiprocessing's 'spawn' instead)")
     return None if error is None else (error, False)
+
+
+def warm(config) -> None:
+    """Called by the plugin once, before the first function: imports and loads the configured
+    policy (a failure is cached and reported by the first function)."""
+    _policy(config)
 
 
 def _policy(config):

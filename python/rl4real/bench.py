@@ -13,6 +13,7 @@ the same run.
 from __future__ import annotations
 
 import json
+import math
 import os
 import platform
 import shlex
@@ -178,9 +179,11 @@ class Bench:
                 recs = reports.load(report)
                 for k in ("score", "spills", "reloads", "copies"):
                     r[k] = sum(rec[k] for rec in recs)
-                r["function_scores"] = {}
+                r["function_scores"], r["function_est_costs"] = {}, {}
                 for rec in recs:  # static functions of several files share a name: summed
-                    r["function_scores"][rec["function"]] = r["function_scores"].get(rec["function"], 0) + rec["score"]
+                    fn = rec["function"]
+                    r["function_scores"][fn] = r["function_scores"].get(fn, 0) + rec["score"]
+                    r["function_est_costs"][fn] = r["function_est_costs"].get(fn, 0) + rec["est_cost"]
                 r["functions"] = len(recs)
                 rl = [rec for rec in recs if rec["allocator"] == "rl4real"]
                 if rl:
@@ -218,9 +221,9 @@ class Bench:
         return {"ratios": ratios, "total_ratios": totals, "functions": self.function_ratios()}
 
     def function_ratios(self) -> dict:
-        """Per configuration: the hot functions' run-cost and score ratios to greedy (each
-        function's own instructions, so a change is credited to the function that made it), and
-        how well the score change predicts the run-cost change over them."""
+        """Per configuration: the hot functions' run-cost, score and estimated-cost ratios to
+        greedy (each function's own instructions, so a change is credited to the function that
+        made it), and how well the score and the estimate predict the run-cost change."""
         out = {}
         for c in self.configs:
             if c.name == REFERENCE:
@@ -236,19 +239,35 @@ class Bench:
                     score_ref = ref["function_scores"].get(fn)
                     if base < HOT_SHARE * own or fn not in ir or not score_ref:
                         continue
+                    est_ref = ref.get("function_est_costs", {}).get(fn)
+                    est = res.get("function_est_costs", {}).get(fn)
                     rows.append({"program": p.name, "function": fn, "share": base / own,
                                  "run_cost": ir[fn] / base,
-                                 "score": res["function_scores"].get(fn, score_ref) / score_ref})
-            moved = [r for r in rows if abs(r["run_cost"] - 1) > 1e-3 or abs(r["score"] - 1) > 1e-3]
+                                 "score": res["function_scores"].get(fn, score_ref) / score_ref,
+                                 "est_cost": est / est_ref if est and est_ref else None})
+            moved = [r for r in rows if abs(r["run_cost"] - 1) > 1e-3 or abs(r["score"] - 1) > 1e-3
+                     or abs((r["est_cost"] or 1) - 1) > 1e-3]
+            with_est = [r for r in moved if r["est_cost"] is not None]
             out[c.name] = {
                 "hot": rows,
+                "moved": len(moved),
                 "correlation": runcost.correlation([r["score"] - 1 for r in moved],
                                                    [r["run_cost"] - 1 for r in moved]),
-                "moved": len(moved),
-                "sign_agreement": (sum((r["score"] - 1) * (r["run_cost"] - 1) > 0 for r in moved)
-                                   / len(moved)) if moved else None,
+                "sign_agreement": sign_agreement(moved, "score"),
+                "est_correlation": runcost.correlation([r["est_cost"] - 1 for r in with_est],
+                                                       [r["run_cost"] - 1 for r in with_est]),
+                "est_sign_agreement": sign_agreement(with_est, "est_cost"),
             }
         return out
+
+
+def sign_agreement(rows: list[dict], key: str) -> float | None:
+    """Share of rows where `key` and the run cost moved the same way (both unchanged counts)."""
+    if not rows:
+        return None
+    same = sum((r[key] - 1) * (r["run_cost"] - 1) > 0
+               or (abs(r[key] - 1) <= 1e-3 and abs(r["run_cost"] - 1) <= 1e-3) for r in rows)
+    return same / len(rows)
 
 
 def markdown(data: dict) -> str:
@@ -275,13 +294,18 @@ def markdown(data: dict) -> str:
         if not f["hot"]:
             continue
         lines += ["", f"Hot functions (>= {100 * HOT_SHARE:g}% of their program's own instructions) "
-                  f"with `{c}`: run cost (own instructions) and score as ratios to greedy. Score vs "
-                  f"run-cost change over the {f['moved']} that moved: Pearson r = "
-                  f"{f['correlation']:.2f}, same sign {fmt(f['sign_agreement'])}.", "",
-                  "| program | function | share of run | run cost | score |", "|---|---|---|---|---|"]
+                  f"with `{c}`: run cost (own instructions), score and estimated cost (`est_cost`) "
+                  f"as ratios to greedy. Over the {f['moved']} that moved, against the run-cost "
+                  f"change: score Pearson r = {f['correlation']:.2f}, same sign "
+                  f"{fmt(f['sign_agreement'])}; estimated cost r = "
+                  f"{f.get('est_correlation', math.nan):.2f}, same sign "
+                  f"{fmt(f.get('est_sign_agreement'))}.", "",
+                  "| program | function | share of run | run cost | score | est. cost |",
+                  "|---|---|---|---|---|---|"]
         for r in sorted(f["hot"], key=lambda r: -abs(r["run_cost"] - 1))[:15]:
+            est = "–" if r.get("est_cost") is None else f"{r['est_cost']:.4f}"
             lines.append(f"| {r['program']} | `{r['function']}` | {100 * r['share']:.1f}% | "
-                         f"{r['run_cost']:.4f} | {r['score']:.4f} |")
+                         f"{r['run_cost']:.4f} | {r['score']:.4f} | {est} |")
     lines += ["", "Absolute values (greedy):", "",
               "| program | score | spills | reloads | copies | compile s | instructions |",
               "|---|---|---|---|---|---|---|"]

@@ -194,6 +194,10 @@ OPTIONS = [
            "the rest of the process, with one summary warning (`0`: never)"),
     Option("strict", "bool", "0", "`1`: a policy fault or a refused decision is a compile error "
            "instead of a warning"),
+    Option("warm-start", "bool", "1", "start Python and load the policy on its own thread as "
+           "soon as clang loads the plugin, while it parses and optimises (only for a compile at "
+           "-O1 or above whose command line has no `-rl4real-*` option: at that point only the "
+           "`RL4REAL_*` variables are known)"),
     Option("python", "str", "", "Python executable the embedded interpreter is pinned to (selects "
            "the venv; default: the Python the plugin was built with)"),
     Option("trajectories", "str", "", "policy `sample`: append each function's episode to this "
@@ -276,6 +280,9 @@ REPORT = [
                 "chosen, or not asked (`fallback` says why)"),
     ReportField("score", "number", "allocation score after rewriting: MLGO's block-frequency-"
                 "weighted copies, loads, stores and remats (lower is better)"),
+    ReportField("est_cost", "number", "estimated instructions executed per call: over the final "
+                "machine blocks (prologue, epilogue and every late pass included), block frequency "
+                "relative to the entry block times instructions; a static stand-in for run cost"),
     ReportField("copies", "integer", "copies after rewriting"),
     ReportField("spills", "integer", "spill stores after rewriting"),
     ReportField("reloads", "integer", "reloads after rewriting"),

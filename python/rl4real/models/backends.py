@@ -72,13 +72,25 @@ class TorchBackend:
         return run_round(self.run, *inputs, values=values)
 
 
+class _Lazy(dict):
+    """A dict that makes a missing value with make(key) on first access."""
+
+    def __init__(self, make):
+        super().__init__()
+        self.make = make
+
+    def __missing__(self, key):
+        self[key] = value = self.make(key)
+        return value
+
+
 class OrtBackend:
     name = "onnxruntime"
 
     def __init__(self, model_dir: Path):
         import onnxruntime as ort
 
-        store.check_manifest(model_dir)
+        manifest = store.check_manifest(model_dir)
         opts = ort.SessionOptions()
         opts.intra_op_num_threads = 1
         opts.inter_op_num_threads = 1
@@ -86,10 +98,13 @@ class OrtBackend:
         opts.add_session_config_entry("session.intra_op.allow_spinning", "0")
         opts.add_session_config_entry("session.inter_op.allow_spinning", "0")
         opts.log_severity_level = 3
-        self.sessions = {name: self._session(ort, model_dir / f"{name}.onnx", opts)
-                         for name in model_io.MODELS}
-        self.round_sessions = {values: self._session(ort, model_dir / file, opts)
-                               for values, file in model_io.ROUND_FILES.items()}
+        # Sessions are made when first used (inference uses only round_inference); a missing or
+        # corrupt file is an error now, not at the first function that would need it.
+        store.check_files(model_dir, manifest, [f"{name}.onnx" for name in model_io.MODELS]
+                          + list(model_io.ROUND_FILES.values()))
+        self.sessions = _Lazy(lambda name: self._session(ort, model_dir / f"{name}.onnx", opts))
+        self.round_sessions = _Lazy(
+            lambda values: self._session(ort, model_dir / model_io.ROUND_FILES[values], opts))
         self.names = {name: [t.name for t in inputs] for name, (inputs, _) in model_io.MODELS.items()}
         self.round_inputs = model_io.round_inputs()
         self.round_outputs = {values: model_io.round_outputs(values) for values in model_io.ROUND_FILES}

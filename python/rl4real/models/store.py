@@ -5,6 +5,7 @@ says what differs."""
 
 from __future__ import annotations
 
+import hashlib
 import json
 from importlib import resources
 from pathlib import Path
@@ -67,4 +68,23 @@ def check_manifest(model_dir: Path) -> dict:
 
 
 def write_manifest(model_dir: Path, **extra) -> None:
-    (model_dir / MANIFEST).write_text(json.dumps({**expected_manifest(), **extra}, indent=1))
+    files = {f.name: file_digest(f) for f in sorted(model_dir.iterdir()) if f.suffix == ".onnx"}
+    (model_dir / MANIFEST).write_text(json.dumps({**expected_manifest(), **extra, "files": files},
+                                                 indent=1))
+
+
+def file_digest(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def check_files(model_dir: Path, manifest: dict, names: list[str]) -> None:
+    """Every named file exists and, where the manifest records its digest, is that file: a
+    corrupt or replaced model is refused when loaded, not when a file is first used."""
+    for name in names:
+        path = model_dir / name
+        if not path.is_file():
+            raise ModelError(f"cannot load {path}: no such file")
+        want = manifest.get("files", {}).get(name)
+        if want and file_digest(path) != want:
+            raise ModelError(f"cannot load {path}: its contents differ from {MANIFEST} (corrupt "
+                             "or replaced); re-export the model with `rl4real export`")
