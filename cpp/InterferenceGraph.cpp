@@ -162,15 +162,22 @@ InterferenceGraph::NodeUses InterferenceGraph::addUsePoints(GraphContext &C, uns
   G.UseEnd = UseInstrs.size();
 
   // Blocks the range passes through without a use: what greedy's region splitting works on.
+  // The blocks a segment covers whole are consecutive in the index: two binary searches per
+  // segment (a walk over the blocks would cost ranges x blocks in the largest functions).
+  for (const LiveRange::Segment &Seg : *G.LI) {
+    auto First = SI.getMBBLowerBound(Seg.start), Last = SI.getMBBLowerBound(First, Seg.end);
+    if (First == Last)
+      continue;
+    R.LiveThrough += int32_t(Last - First);
+    if (SI.getMBBEndIdx(std::prev(Last)->second) > Seg.end) // the last one only begins in it
+      --R.LiveThrough;
+  }
   SmallPtrSet<const MachineBasicBlock *, 16> UseBlocks;
-  for (const UsePoint &U : Uses)
-    UseBlocks.insert(U.MBB);
-  for (const LiveRange::Segment &Seg : *G.LI)
-    for (auto It = SI.getMBBFromIndex(Seg.start)->getIterator(); It != C.MF.end(); ++It) {
-      auto [Begin, End] = SI.getMBBRange(&*It);
-      if (Begin >= Seg.end)
-        break;
-      R.LiveThrough += Begin >= Seg.start && End <= Seg.end && !UseBlocks.count(&*It);
+  for (const UsePoint &U : Uses) // covered whole but used there: not passed through
+    if (UseBlocks.insert(U.MBB).second) {
+      auto [Begin, End] = SI.getMBBRange(U.MBB);
+      const LiveRange::Segment *Seg = G.LI->getSegmentContaining(Begin);
+      R.LiveThrough -= Seg && Seg->start <= Begin && Seg->end >= End;
     }
   return R;
 }

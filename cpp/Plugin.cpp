@@ -79,11 +79,11 @@ void configure(TargetMachine &TM, PassManagerBase &PM, TargetPassConfig *PC) {
   // With a report file, every allocator's functions are scored (benchmarks compare greedy, basic
   // and PBQP through the same code); the report pass only reads the finished function.
   bool RL = rlRequested();
-  if (RL || !options::get(options::Report).empty()) {
+  if (RL || !options::get(options::Report).empty())
     PC->insertPass(&VirtRegRewriterID, &ReportPass::ID);
-    // the last machine pass every pipeline runs before emission: the code is final there
+  // After the last machine pass every pipeline runs before emission: the code is final there.
+  if (!options::get(options::Report).empty())
     PC->insertPass(&StackMapLivenessID, &CostReportPass::ID);
-  }
   if (!RL)
     return;
   // The MLRA pass must run after the last pass that recomputes LiveIntervals/VirtRegMap before

@@ -28,6 +28,7 @@ from .policies import load_policy  # noqa: E402
 from .session import Graph, Session  # noqa: E402
 
 _policies: dict[tuple, object] = {}  # loaded policy, or the reason it cannot load
+_last: list = [None, None]  # the last configuration dict seen and its policy
 _warned: set[str] = set()
 _forked = False  # the policy called os.fork() (in the compiler's process)
 _host_class = None  # the plugin's Host type, for the debugger flag
@@ -63,12 +64,16 @@ def warm(config) -> None:
 
 
 def _policy(config):
+    # The plugin hands the same dict object while its configuration does not change.
+    if _last[0] is config:
+        return _last[1]
     key = tuple(spec.option(config, k) for k in ("policy", "model_dir", "backend", "seed"))
     if key not in _policies:
         try:
             _policies[key] = load_policy(key[0], config)
         except BaseException as e:  # noqa: BLE001 - any failure means: greedy allocates
             _policies[key] = f"cannot load policy {key[0]!r}: {type(e).__name__}: {e}"
+    _last[:] = [config, _policies[key]]  # holding config: its id cannot be reused
     return _policies[key]
 
 

@@ -25,15 +25,19 @@ def _refusal(code: int) -> Refusal:
     return _REFUSALS[code] if 0 <= code < len(_REFUSALS) else Refusal(code)
 
 
+# (attribute, array key) of each table's features, and every key: made once, not per function
+_TABLE_KEYS = {t: [(f.name, f.key) for f in spec.features(t)] for t in spec.TABLES}
+_ALL_KEYS = frozenset(f.key for f in spec.FEATURES)
+
+
 class Table:
     """The features of one table as attributes (e.g. `graph.cand.reg`)."""
 
     def __init__(self, name: str, arrays: dict[str, np.ndarray]):
         self._name = name
-        features = spec.features(name)
-        for f in features:
-            setattr(self, f.name, arrays[f.key])
-        self.rows = len(arrays[features[0].key])
+        keys = _TABLE_KEYS[name]
+        self.__dict__.update({attr: arrays[key] for attr, key in keys})
+        self.rows = len(arrays[keys[0][1]])
 
     def __len__(self) -> int:
         return self.rows
@@ -43,8 +47,8 @@ class Graph:
     """One function's interference graph: tables `node`, `edge`, `cand`, `use`."""
 
     def __init__(self, arrays: dict[str, np.ndarray]):
-        missing = [f.key for f in spec.FEATURES if f.key not in arrays]
-        if missing:
+        if not _ALL_KEYS <= arrays.keys():
+            missing = sorted(_ALL_KEYS - arrays.keys())
             raise ValueError(f"graph lacks features {missing} (spec version {spec.VERSION})")
         self.arrays = arrays
         self.node = Table("node", arrays)

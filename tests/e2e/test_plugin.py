@@ -197,3 +197,29 @@ def test_breakpoint_in_a_terminal_stops_in_pdb_inside_clang(plugin, tmp_path):
     assert r.returncode == 0, r.stdout
     assert "(Pdb)" in r.stdout and "'main'" in r.stdout and "continued main" in r.stdout
     assert "time budget" not in r.stdout
+
+
+def test_warm_start_changes_no_byte(plugin, tmp_path):
+    """Python started while clang parses (the default) or at the first function: same objects."""
+    objs = []
+    for warm in (1, 0):
+        out = tmp_path / f"w{warm}.o"
+        compile_c(PROGRAMS / "sha256.c", out, plugin=plugin, flags=["-c"],
+                  env=rl_env(policy="heuristic", warm_start=warm))
+        objs.append(out.read_bytes())
+    assert objs[0] == objs[1]
+
+
+def test_options_on_the_command_line_are_honoured_despite_warm_start(plugin, reference, tmp_path):
+    """A start made when clang loads the plugin cannot know -mllvm options (read later): with
+    any -rl4real-* option on the command line the plugin waits, so the interpreter named there
+    is the one asked (and fails here, as it should)."""
+    env = rl_env(min_size=1)
+    bad = tmp_path / "venv312"
+    (bad / "bin").mkdir(parents=True)
+    (bad / "pyvenv.cfg").write_text("home = /usr/bin\nversion = 3.12.1\n")
+    (bad / "bin" / "python").symlink_to("/usr/bin/python3")
+    r = compile_c(PROGRAMS / "pressure.c", tmp_path / "p", plugin=plugin, env=env,
+                  flags=["-mllvm", f"-rl4real-python={bad / 'bin' / 'python'}"])
+    assert "is Python 3.12, but the plugin embeds" in r.stderr, r.stderr
+    assert run_program(tmp_path / "p") == reference["pressure"]

@@ -23,10 +23,22 @@ def by_weight(graph, nodes) -> list[int]:
     return nodes[np.lexsort((nodes, -graph.node.spill_weight[nodes]))].tolist()
 
 
+def colour_by_weight(session) -> None:
+    """assign_first_free over every node in by_weight order, as one native host call (the
+    per-node Python loop was most of the cost of a small function): integer ranks as node scores
+    (exact under the host's rounding), equal candidate scores (the first free row wins), never
+    leave."""
+    g = session.graph
+    n = g.num_nodes
+    rank = np.empty(n, np.float64)
+    rank[by_weight(g, np.arange(n))] = -np.arange(n, dtype=np.float64)
+    session.colour_in_order(rank, np.ones(n, bool), np.zeros(len(g.cand)), np.full(n, -1.0))
+
+
 class HeuristicPolicy:
     def allocate(self, session) -> None:
         g = session.graph
-        assign_first_free(session, by_weight(g, np.arange(g.num_nodes)))
+        colour_by_weight(session)
         for node in by_weight(g, [n for n in range(g.num_nodes) if n not in session.assigned]):
             if not session.split_budget_left:
                 break
