@@ -37,6 +37,9 @@ def test_bench_quick(tmp_path):
         assert per_config["greedy"]["own_instructions"] <= per_config["greedy"]["instructions"]
     hot = data["summary"]["functions"]["rl4real"]["hot"]
     assert hot and all(r["run_cost"] > 0 and r["score"] > 0 and r["share"] >= 0.01 for r in hot)
+    assert all(r["est_cost"] > 0 for r in hot)  # the estimated cost of every hot function
+    for prog, per_config in data["programs"].items():  # per call: main runs once, so >= its size
+        assert per_config["greedy"]["function_est_costs"]["main"] > 10
     assert "greedy" not in data["summary"]["functions"]
     assert (out / "results.png").stat().st_size > 1000
     assert "| **total** | rl4real |" in (out / "results.md").read_text()
