@@ -353,8 +353,7 @@ def versions() -> dict:
 def run(args) -> int:
     corpus_path = Path(args.corpus)
     if not corpus_path.is_file():
-        print(f"rl4real bench: no corpus file {corpus_path}: pass --corpus, or run from a checkout of "
-              "the repository (bench/corpus.toml)", file=sys.stderr)
+        print(f"rl4real bench: no corpus file {corpus_path}: pass --corpus PATH", file=sys.stderr)
         return 2
     programs = load_corpus(corpus_path)
     if args.programs:

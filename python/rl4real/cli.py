@@ -21,7 +21,8 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--json", action="store_true", help="print the summary as JSON")
     sub.add_parser("doctor", help="check the plugin, its feature spec, Python and policies")
     p = sub.add_parser("bench", help="compare allocators on a corpus of real programs (ratios to greedy)")
-    p.add_argument("--corpus", default=None, help="corpus file (default: bench/corpus.toml)")
+    p.add_argument("--corpus", default=None, help="corpus file (default: bench/corpus.toml in a "
+                   "checkout, else the one installed with rl4real)")
     p.add_argument("--configs", default="greedy,basic,pbqp,rl4real",
                    help="comma-separated: greedy, basic, pbqp, rl4real[:POLICY][/OPTION=VALUE...] "
                    "(default: %(default)s)")
@@ -108,7 +109,7 @@ def _run(args) -> int:
         return report_main(args.file, as_json=args.json)
     if args.command == "bench":
         from . import bench, corpus
-        args.corpus = args.corpus or str(corpus.DEFAULT_CORPUS)
+        args.corpus = args.corpus or str(corpus.default_corpus())
         return bench.run(args)
     if args.command == "export":
         from pathlib import Path
@@ -139,7 +140,7 @@ def _run(args) -> int:
         from pathlib import Path
 
         from . import corpus, vocab
-        compiles = [[s] for s in args.sources] or corpus.corpus_compiles(Path(corpus.DEFAULT_CORPUS))
+        compiles = [[s] for s in args.sources] or corpus.corpus_compiles(corpus.default_corpus())
         stats = vocab.build(compiles, Path(args.out), epochs=args.epochs, seed=args.seed)
         print(json.dumps(stats))
         return 0

@@ -76,7 +76,11 @@ def run_checked(cmd: list[str], **kw) -> subprocess.CompletedProcess:
 
 # -- programs of bench/corpus.toml
 CLANG = "clang-22"
-DEFAULT_CORPUS = Path("bench") / "corpus.toml"  # relative to a checkout of the repository
+def default_corpus() -> Path:
+    """bench/corpus.toml of the checkout in the working folder, else the copy installed with the
+    package (corpus.toml with the programs, drivers and workloads it names)."""
+    checkout = Path("bench") / "corpus.toml"
+    return checkout if checkout.is_file() else Path(__file__).parent / "bench_corpus" / "corpus.toml"
 
 
 @dataclass

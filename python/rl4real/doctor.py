@@ -68,4 +68,72 @@ def main() -> int:
         line("policy", name)
     except Exception as e:  # noqa: BLE001
         line("policy", f"{name}: {type(e).__name__}: {e}", False)
+    if clang and ok:
+        good, text = measure_compile(clang, plugin_path())
+        line("compile", text, good)
     return 0 if ok else 1
+
+
+def measure_compile(clang: str, plugin, repeats: int = 3) -> tuple[bool, str]:
+    """Compiles and runs a small program with the plugin (the policy of this shell's RL4REAL_*
+    variables) and with stock clang-22, interleaved: does its output match, and what do start-up
+    and each function cost? Start-up = the best plugin compile minus the best stock compile,
+    less the policy time of the functions after the first."""
+    import json
+    import subprocess
+    import tempfile
+    import time
+    from pathlib import Path
+
+    with tempfile.TemporaryDirectory() as tmp:
+        src = Path(tmp) / "doctor.c"
+        src.write_text(_program(functions=12, values=16))
+        report = Path(tmp) / "r.jsonl"
+        walls = {"stock": [], "plugin": []}
+        env = {k: v for k, v in os.environ.items() if k != "RL4REAL_REPORT"}
+        for _ in range(repeats):
+            for kind in walls:
+                cmd = [clang, "-O2", str(src), "-o", str(Path(tmp) / kind)]
+                e = dict(env)
+                if kind == "plugin":
+                    cmd.insert(1, f"-fpass-plugin={plugin}")
+                    report.unlink(missing_ok=True)
+                    e["RL4REAL_REPORT"] = str(report)
+                t0 = time.perf_counter()
+                r = subprocess.run(cmd, env=e, capture_output=True, text=True)
+                walls[kind].append(time.perf_counter() - t0)
+                if r.returncode != 0:
+                    return False, f"{kind} compile failed: {r.stderr.strip()[-300:]}"
+        outs = [subprocess.run([str(Path(tmp) / k)], capture_output=True, text=True).stdout
+                for k in walls]
+        recs = [json.loads(x) for x in report.read_text().splitlines()]
+    asked = [r for r in recs if r["allocator"] == "rl4real"]
+    if not asked or any(r["fallback"] for r in asked):
+        why = [r["fallback"] for r in asked if r["fallback"]] or ["no function reached the policy"]
+        return False, f"the policy did not run: {why[0]}"
+    later = sorted(r["pass_ms"] for r in asked[1:])  # the first one may wait for the start-up
+    startup = 1000 * (min(walls["plugin"]) - min(walls["stock"])) - sum(later)
+    per_fn = later[len(later) // 2] if later else float("nan")
+    return outs[0] == outs[1], (f"{len(asked)} functions by the policy, output "
+                                f"{'matches stock' if outs[0] == outs[1] else 'DIFFERS from stock'}; "
+                                f"start-up {startup:.0f} ms per compile, {per_fn:.2f} ms per "
+                                f"later function (median pass time), stock compile "
+                                f"{1000 * min(walls['stock']):.0f} ms")
+
+
+def _program(functions: int, values: int) -> str:
+    """C source: `functions` functions, each keeping `values` integers live across a call, and a
+    main that prints a checksum of them all."""
+    out = ["#include <stdio.h>",
+           "__attribute__((noinline)) long touch(long *a) { __asm__ volatile(\"\" : : \"r\"(a) : \"memory\"); return a[0] & 7; }"]
+    for k in range(functions):
+        out.append(f"__attribute__((noinline)) long f{k}(long *a, long s) {{")
+        out += [f"  long v{i} = a[{i}] * s + {i + k};" for i in range(values)]
+        out += ["  long t = touch(a), r = 0;"]
+        out += [f"  r = r * 31 + (v{i} ^ (t + {(i + k) % 7}));" for i in range(values)]
+        out += ["  return r;", "}"]
+    out += [f"static long a[{values}];", "int main(void) {", "  long r = 0;",
+            f"  for (int i = 0; i < {values}; ++i) a[i] = i * 2654435761L;"]
+    out += [f"  r ^= f{k}(a, {k + 2});" for k in range(functions)]
+    out += ['  printf("%ld\\n", r);', "  return 0;", "}", ""]
+    return "\n".join(out)

@@ -53,6 +53,19 @@ def test_bench_rejects_unknown_configuration(tmp_path):
 
 
 def test_bench_without_corpus_says_what_to_do(tmp_path):
-    r = subprocess.run([sys.executable, "-m", "rl4real", "bench", "--quick"], cwd=tmp_path,
-                       capture_output=True, text=True)
-    assert r.returncode == 2 and "no corpus file" in r.stderr
+    r = subprocess.run([sys.executable, "-m", "rl4real", "bench", "--quick", "--corpus", "no.toml"],
+                       cwd=tmp_path, capture_output=True, text=True)
+    assert r.returncode == 2 and "no corpus file no.toml" in r.stderr
+
+
+def test_installed_package_carries_the_corpus(tmp_path, monkeypatch):
+    """Outside a checkout the corpus installed with the package is used: the same file as the
+    checkout's, with every file of ours it names ({bench}/...)."""
+    from rl4real import corpus
+    monkeypatch.chdir(tmp_path)
+    installed = corpus.default_corpus()
+    assert installed.is_file() and installed.read_text() == (ROOT / "bench" / "corpus.toml").read_text()
+    for p in corpus.load_corpus(installed):
+        for item in [*p.sources, *p.run, *([p.stdin] if p.stdin else [])]:
+            if "{bench}" in item:
+                assert Path(item.replace("{bench}", str(installed.parent))).is_file(), item

@@ -22,9 +22,11 @@ def main(args) -> int:
     except ValueError as e:
         print(f"rl4real train: {e}", file=sys.stderr)
         return 2
+    if not cfg.corpus:  # recorded in the run's config.json, so a resumed run finds the same file
+        from ..corpus import default_corpus
+        cfg.set(f"corpus={default_corpus()}")
     if not Path(cfg.corpus).is_file():
-        print(f"rl4real train: no corpus file {cfg.corpus}: run from a checkout of the repository or "
-              "--set corpus=PATH", file=sys.stderr)
+        print(f"rl4real train: no corpus file {cfg.corpus}: --set corpus=PATH", file=sys.stderr)
         return 2
     from .loop import Run
     try:

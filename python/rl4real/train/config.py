@@ -13,7 +13,7 @@ from pathlib import Path
 @dataclass
 class TrainConfig:
     # corpus and rollouts
-    corpus: str = "bench/corpus.toml"   # programs with split = "train" are trained on
+    corpus: str = ""  # programs with split = "train" are trained on ("": corpus.default_corpus())
     iterations: int = 30
     files_per_iteration: int = 8         # source files compiled per iteration (sampled, seeded)
     samples_per_file: int = 1            # rollouts of each of those files, with different seeds

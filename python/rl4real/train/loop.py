@@ -70,7 +70,7 @@ class Run:
         self.ray_address = ray_address
         self.dir.mkdir(parents=True, exist_ok=True)
         (self.dir / "config.json").write_text(cfg.to_json())
-        self.corpus_path = Path(cfg.corpus)
+        self.corpus_path = Path(cfg.corpus) if cfg.corpus else corpus.default_corpus()
         self.programs = [p for p in corpus.load_corpus(self.corpus_path) if p.split == "train"]
         if not self.programs:
             raise ValueError(f"{cfg.corpus} has no program with split = \"train\"")
