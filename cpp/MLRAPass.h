@@ -3,7 +3,16 @@
 
 #include "llvm/CodeGen/MachineFunctionPass.h"
 
+namespace llvm {
+class Triple;
+}
+
 namespace rl4real {
+
+/// RL allocation is asked for: on, and no allocator chosen on the command line.
+bool rlRequested();
+/// A target the plugin allocates for (others are left to stock LLVM).
+bool targetSupported(const llvm::Triple &T);
 
 /// Runs right before greedy: builds the interference graph, lets the policy assign registers
 /// through LiveRegMatrix (shared with greedy), and leaves the rest to greedy.

@@ -61,15 +61,31 @@ char OptionsErrorPass::ID = 0;
 RegisterPass<OptionsErrorPass> RegOptionsError("rl4real-options-error", "rl4real invalid options",
                                                false, false);
 
-bool rlRequested() { return options::getBool(options::Enable) && !options::userChoseRegAlloc(); }
+} // namespace
 
-bool supported(const TargetMachine &TM) {
-  return TM.getTargetTriple().getArch() == Triple::x86_64;
+bool rl4real::rlRequested() {
+  return options::getBool(options::Enable) && !options::userChoseRegAlloc();
 }
 
+/// The targets RL allocation is tested on (under qemu-user for AArch64). RISC-V is left out: it
+/// runs greedy once per register file (vector, then scalar), which the graph does not model yet.
+bool rl4real::targetSupported(const Triple &T) {
+  return T.getArch() == Triple::x86_64 || T.getArch() == Triple::aarch64;
+}
+
+namespace {
+
 void configure(TargetMachine &TM, PassManagerBase &PM, TargetPassConfig *PC) {
-  if (!PC || !supported(TM) || TM.getOptLevel() == CodeGenOptLevel::None)
+  if (!PC || TM.getOptLevel() == CodeGenOptLevel::None)
     return;
+  if (!targetSupported(TM.getTargetTriple())) {
+    // Stays out; with a report file, each function's line says so (the passes only read).
+    if (!options::get(options::Report).empty()) {
+      PC->insertPass(&VirtRegRewriterID, &ReportPass::ID);
+      PC->insertPass(&StackMapLivenessID, &CostReportPass::ID);
+    }
+    return;
+  }
   // A typo in a build's environment must not pass silently: the compile fails with one error
   // (and is otherwise stock).
   if (!options::validate().empty()) {

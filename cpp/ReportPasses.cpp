@@ -58,6 +58,8 @@ bool ReportPass::runOnMachineFunction(MachineFunction &MF) {
     P->Record.Function = MF.getName().str();
     P->Record.File = MF.getFunction().getParent()->getSourceFileName();
     P->Record.Target = MF.getTarget().getTargetTriple().str();
+    if (rlRequested() && !targetSupported(MF.getTarget().getTargetTriple()))
+      P->Record.Fallback = "unsupported_target";
   }
   AllocationScore S =
       scoreFunction(MF, getAnalysis<MachineBlockFrequencyInfoWrapperPass>().getMBFI());

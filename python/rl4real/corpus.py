@@ -107,12 +107,14 @@ def compile_command(p: Program, paths: dict, cc: list[str], src: str, obj: Path)
     return [*cc, *expand(p.cflags, **paths), "-w", "-c", src, "-o", str(obj)]
 
 
-def link(p: Program, objs: list[Path], exe: Path) -> Path:
-    run_checked([CLANG, *map(str, objs), "-o", str(exe), *p.libs])
+def link(p: Program, objs: list[Path], exe: Path, flags: tuple[str, ...] = ()) -> Path:
+    """Links with clang-22; flags: e.g. a cross target's --target and -fuse-ld=lld."""
+    run_checked([CLANG, *flags, *map(str, objs), "-o", str(exe), *p.libs])
     return exe
 
 
-def build(corpus_path: Path, name: str, cc: list[str], work: Path) -> Path:
+def build(corpus_path: Path, name: str, cc: list[str], work: Path,
+          link_flags: tuple[str, ...] = ()) -> Path:
     """Builds program `name` of the corpus with the compiler command cc into work/; returns it."""
     (p,) = [q for q in load_corpus(corpus_path) if q.name == name]
     paths = prepare_paths(corpus_path.parent.resolve(), p, work)
@@ -120,7 +122,7 @@ def build(corpus_path: Path, name: str, cc: list[str], work: Path) -> Path:
     for i, src in enumerate(expand(p.sources, **paths)):
         objs.append(work / f"{name}.{i}.o")
         run_checked(compile_command(p, paths, cc, src, objs[-1]))
-    return link(p, objs, work / name)
+    return link(p, objs, work / name, link_flags)
 
 
 def run_command(p: Program, exe: Path, paths: dict) -> list[str]:

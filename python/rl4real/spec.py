@@ -307,7 +307,8 @@ REPORT = [
                 "refused (greedy then split or spilled instead)"),
     ReportField("policy_ms", "number", "time in Python (the policy call, start-up included)"),
     ReportField("pass_ms", "number", "time of the whole pass (graph, policy, bookkeeping)"),
-    ReportField("fallback", "reason", "null; `below_min_size`, `too_large` or `policy_off` when "
+    ReportField("fallback", "reason", "null; `below_min_size`, `too_large`, `policy_off` or "
+                "`unsupported_target` (a target the plugin does not allocate for) when "
                 "greedy allocated the function without asking the policy; else why the policy "
                 "failed (its assignments were undone)"),
     ReportField("degraded", "reason", "null, or why the policy took a cheaper path for this "
