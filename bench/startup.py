@@ -44,12 +44,8 @@ BUILDS = {"lua-files": None, "sqlite3": "sqlite3.c"}
 
 def compiles(name: str, work: Path) -> list[list[str]]:
     """One `clang-22 -O2 -c` command per source file of the build."""
-    (program,) = [p for p in corpus.load_corpus(CORPUS) if p.name == name]
-    paths = corpus.prepare_paths(CORPUS.parent.resolve(), program, work)
-    sources = [s for s in corpus.expand(program.sources, **paths)
-               if BUILDS[name] is None or Path(s).name == BUILDS[name]]
-    return [corpus.compile_command(program, paths, ["clang-22", "-O2"], src, work / f"{name}{i}.o")
-            for i, src in enumerate(sources)]
+    _, steps = corpus.compiles(CORPUS, name, ["clang-22", "-O2"], work)
+    return [cmd for src, _, cmd in steps if BUILDS[name] in (None, src.name)]
 
 
 def main() -> int:

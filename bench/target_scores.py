@@ -24,16 +24,14 @@ TARGETS = ["x86_64-linux-gnu", "aarch64-linux-gnu"]
 
 
 def score(program, target: str, policy: str | None, work: Path) -> float:
-    paths = corpus.prepare_paths(CORPUS.parent.resolve(), program, work)
     report = work / f"{policy or 'greedy'}.jsonl"
     report.unlink(missing_ok=True)
     env = {k: v for k, v in os.environ.items() if not k.startswith("RL4REAL_")}
     env["RL4REAL_REPORT"] = str(report)
     env.update({"RL4REAL_POLICY": policy} if policy else {"RL4REAL_ENABLE": "0"})
     cc = ["clang-22", f"--target={target}", "-O2", f"-fpass-plugin={plugin_path()}"]
-    for i, src in enumerate(corpus.expand(program.sources, **paths)):
-        subprocess.run(corpus.compile_command(program, paths, cc, src, work / f"{i}.o"), env=env,
-                       check=True)
+    for _, _, cmd in corpus.compiles(CORPUS, program.name, cc, work)[1]:
+        subprocess.run(cmd, env=env, check=True)
     return sum(json.loads(line)["score"] for line in report.read_text().splitlines())
 
 

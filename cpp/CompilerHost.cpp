@@ -54,16 +54,15 @@ int CompilerHost::advise(const int64_t *Priority, size_t NumPriority, const uint
     return Code;
   P.Priority.clear();
   P.Evict.clear();
+  P.Record.Advised = 0;
   for (size_t I = 0; I < N; ++I) {
     unsigned Reg = G.Nodes[I].Reg.id();
     if (Priority[I] != spec::PriorityKeep)
       P.Priority[Reg] = uint32_t(Priority[I]);
     if (Evict[I])
       P.Evict[Reg] = Evict[I];
-  }
-  P.Record.Advised = 0;
-  for (size_t I = 0; I < N; ++I)
     P.Record.Advised += Priority[I] != spec::PriorityKeep || Evict[I];
+  }
   return Code;
 }
 

@@ -184,9 +184,9 @@ InterferenceGraph::NodeUses InterferenceGraph::addUsePoints(GraphContext &C, uns
 
 namespace {
 /// The queue priority greedy's DefaultPriorityAdvisor gives LI when it first queues it (stage
-/// RS_Assign), from the same inputs: greedy's own command-line overrides of the two target hooks
-/// are not visible here.
-int64_t greedyPriority(GraphContext &C, const LiveInterval &LI) {
+/// RS_Assign), from the same inputs (Local: LI lies in one block); greedy's own command-line
+/// overrides of the two target hooks are not visible here.
+int64_t greedyPriority(GraphContext &C, const LiveInterval &LI, bool Local) {
   const TargetRegisterInfo &TRI = *C.MF.getSubtarget().getRegisterInfo();
   const TargetRegisterClass &RC = *C.MF.getRegInfo().getRegClass(LI.reg());
   const unsigned Size = LI.getSize();
@@ -195,7 +195,7 @@ int64_t greedyPriority(GraphContext &C, const LiveInterval &LI) {
       RC.GlobalPriority ||
       (!Reverse && Size / SlotIndex::InstrDist > 2 * C.RCI.getNumAllocatableRegs(&RC));
   unsigned Prio = Size, Global = 1;
-  if (!ForceGlobal && !LI.empty() && C.LIS.intervalIsInOneMBB(LI)) {
+  if (!ForceGlobal && Local) {
     // local ranges in linear order: from the top down (or, reversed, from the bottom up)
     SlotIndexes &SI = *C.LIS.getSlotIndexes();
     Prio = Reverse ? SI.getZeroIndex().getApproxInstrDistance(LI.endIndex())
@@ -230,8 +230,9 @@ void InterferenceGraph::addNodeFeatures(GraphContext &C, unsigned N, int32_t Cla
   Buffers.push<int32_t>(node_num_defs, U.NumDefs);
   Buffers.push<int32_t>(node_loop_depth, U.LoopDepth);
   Buffers.push<float>(node_use_freq, U.UseFreq);
-  Buffers.push<int64_t>(node_greedy_priority, greedyPriority(C, LI));
-  Buffers.push<uint8_t>(node_local, !LI.empty() && C.LIS.intervalIsInOneMBB(LI));
+  bool Local = !LI.empty() && C.LIS.intervalIsInOneMBB(LI);
+  Buffers.push<int64_t>(node_greedy_priority, greedyPriority(C, LI, Local));
+  Buffers.push<uint8_t>(node_local, Local);
   Buffers.push<int32_t>(node_live_through, U.LiveThrough);
   for (float X : U.Embedding)
     Buffers.push<float>(node_embedding, X);

@@ -78,23 +78,17 @@ namespace {
 void configure(TargetMachine &TM, PassManagerBase &PM, TargetPassConfig *PC) {
   if (!PC || TM.getOptLevel() == CodeGenOptLevel::None)
     return;
-  if (!targetSupported(TM.getTargetTriple())) {
-    // Stays out; with a report file, each function's line says so (the passes only read).
-    if (!options::get(options::Report).empty()) {
-      PC->insertPass(&VirtRegRewriterID, &ReportPass::ID);
-      PC->insertPass(&StackMapLivenessID, &CostReportPass::ID);
-    }
-    return;
-  }
+  // Another target: the plugin stays out (its report lines say so, unsupported_target).
+  bool Supported = targetSupported(TM.getTargetTriple());
   // A typo in a build's environment must not pass silently: the compile fails with one error
   // (and is otherwise stock).
-  if (!options::validate().empty()) {
+  if (Supported && !options::validate().empty()) {
     PC->insertPass(&MachineSchedulerID, &OptionsErrorPass::ID);
     return;
   }
   // With a report file, every allocator's functions are scored (benchmarks compare greedy, basic
-  // and PBQP through the same code); the report pass only reads the finished function.
-  bool RL = rlRequested();
+  // and PBQP through the same code); the report passes only read the function.
+  bool RL = Supported && rlRequested();
   if (RL || !options::get(options::Report).empty())
     PC->insertPass(&VirtRegRewriterID, &ReportPass::ID);
   // After the last machine pass every pipeline runs before emission: the code is final there.
@@ -114,7 +108,6 @@ void configure(TargetMachine &TM, PassManagerBase &PM, TargetPassConfig *PC) {
   PC->insertPass(&MachineSchedulerID, &MLRAPass::ID);
   PC->insertPass(&RAGreedyLegacyID, &KeptCheckPass::ID);
   addAdvisors(PM); // greedy takes the policy's advice (session.advise) through these
-
 }
 
 RegisterTargetPassConfigCallback Callback(configure);

@@ -113,16 +113,25 @@ def link(p: Program, objs: list[Path], exe: Path, flags: tuple[str, ...] = ()) -
     return exe
 
 
+def compiles(corpus_path: Path, name: str, cc: list[str], work: Path) -> tuple[Program, list]:
+    """Program `name` of the corpus, prepared in work/, and its compiles with the compiler
+    command cc: (source, object, command) per source file."""
+    (p,) = [q for q in load_corpus(corpus_path) if q.name == name]
+    paths = prepare_paths(corpus_path.parent.resolve(), p, work)
+    out = []
+    for i, src in enumerate(expand(p.sources, **paths)):
+        obj = work / f"{name}.{i}.o"
+        out.append((Path(src), obj, compile_command(p, paths, cc, src, obj)))
+    return p, out
+
+
 def build(corpus_path: Path, name: str, cc: list[str], work: Path,
           link_flags: tuple[str, ...] = ()) -> Path:
     """Builds program `name` of the corpus with the compiler command cc into work/; returns it."""
-    (p,) = [q for q in load_corpus(corpus_path) if q.name == name]
-    paths = prepare_paths(corpus_path.parent.resolve(), p, work)
-    objs = []
-    for i, src in enumerate(expand(p.sources, **paths)):
-        objs.append(work / f"{name}.{i}.o")
-        run_checked(compile_command(p, paths, cc, src, objs[-1]))
-    return link(p, objs, work / name, link_flags)
+    p, steps = compiles(corpus_path, name, cc, work)
+    for _, _, cmd in steps:
+        run_checked(cmd)
+    return link(p, [obj for _, obj, _ in steps], work / name, link_flags)
 
 
 def run_command(p: Program, exe: Path, paths: dict) -> list[str]:
