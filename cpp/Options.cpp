@@ -2,6 +2,8 @@
 
 #include "llvm/ADT/StringExtras.h"
 #include "llvm/ADT/StringRef.h"
+#include "llvm/CodeGen/Passes.h"
+#include "llvm/CodeGen/RegAllocRegistry.h"
 #include "llvm/Support/CommandLine.h"
 
 #include <cerrno>
@@ -26,11 +28,13 @@ struct Registry {
     Names.reserve(spec::opt::NumOptions);
     Descriptions.reserve(spec::opt::NumOptions);
     for (const OptionInfo &I : spec::Options) {
-      Names.push_back(std::string("rl4real-") + I.Name);
+      Names.push_back(I.Flag);
       Descriptions.push_back(std::string(I.Doc) + " [" + I.Env + "; default '" + I.Default + "']");
+      // A switch may be given bare (-mlra-inference), as LLVM's boolean options.
       Opts.push_back(std::make_unique<cl::opt<std::string>>(
           StringRef(Names.back()), cl::desc(StringRef(Descriptions.back())),
-          cl::init(std::string(I.Default))));
+          cl::init(std::string(I.Default)),
+          I.Kind == spec::K_bool ? cl::ValueOptional : cl::ValueRequired));
     }
   }
 };
@@ -122,7 +126,8 @@ Value value(Id O) {
 std::string get(Id O) {
   const auto &Opt = *registry().Opts[O];
   if (Opt.getNumOccurrences())
-    return Opt;
+    return spec::Options[O].Kind == spec::K_bool && Opt.getValue().empty() ? std::string("1")
+                                                                     : Opt.getValue();
   if (const char *E = std::getenv(spec::Options[O].Env))
     return E;
   return spec::Options[O].Default;
@@ -139,7 +144,7 @@ std::string validate() {
     std::string Raw = get(Id(O));
     if (!parse(I, Raw).Ok)
       Errors += std::string(Errors.empty() ? "" : "\n") + "invalid value '" + Raw +
-                "' for option '" + I.Name + "' (-mllvm -rl4real-" + I.Name + " or " + I.Env +
+                "' for option '" + I.Name + "' (-mllvm -" + I.Flag + " or " + I.Env +
                 "): expected " + I.Accepted;
   }
   return Errors;
@@ -171,6 +176,21 @@ bool userChoseRegAlloc() {
       return true;
   }
   return false;
+}
+
+bool userChoseGreedy() {
+  auto &Registered = cl::getRegisteredOptions();
+  if (auto It = Registered.find("optimize-regalloc");
+      It != Registered.end() && It->second->getNumOccurrences())
+    return false;
+  auto It = Registered.find("regalloc");
+  if (It == Registered.end() || !It->second->getNumOccurrences())
+    return false;
+  // The one -regalloc option of LLVM 22 (TargetPassConfig.cpp), holding the chosen constructor.
+  using RegAllocOpt = cl::opt<RegisterRegAlloc::FunctionPassCtor, false,
+                              RegisterPassParser<RegisterRegAlloc>>;
+  FunctionPass *(*Greedy)() = &createGreedyRegisterAllocator;
+  return static_cast<RegAllocOpt *>(It->second)->getValue() == Greedy;
 }
 
 } // namespace rl4real::options

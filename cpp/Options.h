@@ -1,5 +1,6 @@
 // Plugin options, declared once in python/rl4real/spec.py (OPTIONS; the generated header holds
-// the table): each is -mllvm -rl4real-<name> and RL4REAL_<NAME>. The command line wins over the
+// the table): each is -mllvm -rl4real-<name> (RL4ReAl's own under their names) and
+// RL4REAL_<NAME>. The command line wins over the
 // environment, which wins over the default; an empty value means the default.
 #pragma once
 
@@ -32,5 +33,7 @@ std::vector<std::pair<std::string, std::string>> all();
 
 /// True if the user picked an allocator pipeline explicitly (-regalloc=..., -optimize-regalloc).
 bool userChoseRegAlloc();
+/// True if that choice is -regalloc=greedy and nothing else (RL4ReAl's command lines give it).
+bool userChoseGreedy();
 
 } // namespace rl4real::options

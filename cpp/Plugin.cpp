@@ -64,7 +64,10 @@ RegisterPass<OptionsErrorPass> RegOptionsError("rl4real-options-error", "rl4real
 } // namespace
 
 bool rl4real::rlRequested() {
-  return options::getBool(options::Enable) && !options::userChoseRegAlloc();
+  // -regalloc=greedy alone is stock greedy; with RL4ReAl's -mlra-inference it asks for RL.
+  return options::getBool(options::Enable) &&
+         (!options::userChoseRegAlloc() ||
+          (options::getBool(options::MlraInference) && options::userChoseGreedy()));
 }
 
 /// The targets RL allocation is tested on (under qemu-user for AArch64). RISC-V is left out: it
@@ -127,6 +130,13 @@ struct LTONote : PassInfoMixin<LTONote> {
   }
 };
 
+bool isPluginFlag(const std::string &Arg) {
+  for (const spec::OptionInfo &I : spec::Options)
+    if (Arg.rfind(std::string("-") + I.Flag, 0) == 0)
+      return true;
+  return false;
+}
+
 /// Is this process a compile that will ask the policy, as far as can be told when clang loads
 /// the plugin (before it reads -mllvm options)? Only the command line and RL4REAL_* are known.
 bool warmStartWanted() {
@@ -138,7 +148,7 @@ bool warmStartWanted() {
   for (std::string Arg; std::getline(In, Arg, '\0');) {
     // Options on the command line would only be known later: the interpreter they pick, or RL
     // switched off, could not be honoured by a start made now.
-    if (Arg.find("-rl4real-") != std::string::npos || Arg.rfind("-regalloc", 0) == 0 ||
+    if (isPluginFlag(Arg) || Arg.rfind("-regalloc", 0) == 0 ||
         Arg.rfind("-optimize-regalloc", 0) == 0 || Arg == "-E" || Arg == "-fsyntax-only" ||
         Arg == "-M" || Arg == "-MM" || Arg == "-emit-llvm" || Arg.rfind("-flto", 0) == 0)
       return false;

@@ -24,7 +24,7 @@ os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 import bdb  # noqa: E402 - after the redirection, so that nothing imported prints to stdout
 
 from . import spec  # noqa: E402
-from .policies import load_policy  # noqa: E402
+from .policies import PolicyOff, effective, load_policy  # noqa: E402
 from .session import Graph, Session  # noqa: E402
 
 _policies: dict[tuple, object] = {}  # loaded policy, or the reason it cannot load
@@ -49,12 +49,12 @@ def allocate(host, arrays, meta, reg_classes, reg_names, reg_units, config):
                       reg_classes=list(reg_classes), reg_names=list(reg_names), reg_units=reg_units,
                       config=dict(config))
     _forked = False
-    error = _call(policy, session)
+    error, fatal = _call(policy, session)
     if _forked:
         _forked = False
         error = ("the policy called os.fork(): a forked compiler cannot be contained, so the child "
                  "exited at once (use subprocess or multiprocessing's 'spawn' instead)")
-    return None if error is None else (error, False)
+    return None if error is None else (error, fatal)
 
 
 def warm(config) -> None:
@@ -67,26 +67,30 @@ def _policy(config):
     # The plugin hands the same dict object while its configuration does not change.
     if _last[0] is config:
         return _last[1]
-    key = tuple(spec.option(config, k) for k in ("policy", "model_dir", "backend", "seed"))
+    settings = effective(config)  # RL4ReAl's flags in rl4real's terms
+    key = tuple(spec.option(settings, k) for k in ("policy", "model_dir", "backend", "seed"))
     if key not in _policies:
         try:
-            _policies[key] = load_policy(key[0], config)
+            _policies[key] = load_policy(key[0], settings)
         except BaseException as e:  # noqa: BLE001 - any failure means: greedy allocates
             _policies[key] = f"cannot load policy {key[0]!r}: {type(e).__name__}: {e}"
     _last[:] = [config, _policies[key]]  # holding config: its id cannot be reused
     return _policies[key]
 
 
-def _call(policy, session: Session) -> str | None:
-    """Runs the policy; None, or why it failed. Never raises: SystemExit and KeyboardInterrupt
-    from a policy are faults like any other (the compiler goes on)."""
+def _call(policy, session: Session) -> tuple[str | None, bool]:
+    """Runs the policy; (None, False), or why it failed and whether no later function can do
+    better (PolicyOff). Never raises: SystemExit and KeyboardInterrupt from a policy are faults
+    like any other (the compiler goes on)."""
     try:
         policy.allocate(session)
     except bdb.BdbQuit:
         _warn_once("quit", "the debugger was quit inside the policy; decisions made so far are kept")
+    except PolicyOff as e:
+        return str(e).splitlines()[0], True
     except BaseException as e:  # noqa: BLE001 - report, never crash the compiler
-        return f"{type(e).__name__}: {e}".splitlines()[0]
-    return None
+        return f"{type(e).__name__}: {e}".splitlines()[0], False
+    return None, False
 
 
 def _warn_once(key: str, message: str) -> None:

@@ -12,6 +12,8 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="rl4real", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
     sub.add_parser("plugin-path", help="print the absolute path of librl4real.so")
+    sub.add_parser("config-path", help="print the shipped model's config directory (RL4ReAl's "
+                   "-ml-config-path layout: regalloc/onnx-checkpoint/<MODEL>_MODEL_PATH.onnx)")
     p = sub.add_parser("features", help="print the feature spec as Markdown (docs/features.md)")
     p.add_argument("--check", metavar="FILE", help="fail if FILE differs from the generated text")
     p.add_argument("--schema", action="store_true", help="the JSON Schema of report lines instead")
@@ -36,7 +38,10 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--model-dir", default="", help="RL4REAL_MODEL_DIR for rl4real configurations")
     p.add_argument("--out", default="bench-results", help="output folder (default: %(default)s)")
     p = sub.add_parser("export", help="write a model directory's ONNX files and manifest from its torch weights")
-    p.add_argument("--onnx", required=True, metavar="DIR", help="output model directory")
+    out = p.add_mutually_exclusive_group(required=True)
+    out.add_argument("--onnx", metavar="DIR", help="output model directory")
+    out.add_argument("--config-dir", metavar="DIR", help="output config directory in RL4ReAl's "
+                     "layout (-ml-config-path; the model in DIR/regalloc/onnx-checkpoint)")
     p.add_argument("--model-dir", default=None, help="source model directory (default: the shipped model)")
     p = sub.add_parser("clone", help="initial weights by behaviour cloning of the heuristic on dumped graphs")
     p.add_argument("--graphs", required=True, help="folder of graphs dumped with rl4real.policies.dump")
@@ -56,6 +61,23 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--ray", metavar="ADDRESS", help="run rollouts on a Ray cluster ('local' starts one here)")
     p.add_argument("--set", action="append", default=[], metavar="NAME=VALUE",
                    help="any TrainConfig field (rl4real/train/config.py), repeatable")
+    p = sub.add_parser("serve", help="model server for the pipe and gRPC runners (RL4ReAl's "
+                       "flags and rl4real's own); prints 'Server Status is Running' when ready")
+    p.add_argument("--policy", default="hierarchical", help="any policy rl4real can load "
+                   "(default: %(default)s, the four models)")
+    p.add_argument("--model-dir", default="", help="model or config directory (default: the shipped model)")
+    p.add_argument("--backend", default="onnxruntime", choices=["onnxruntime", "torch"])
+    p.add_argument("--seed", type=int, default=0, help="seed of stochastic policies")
+    p.add_argument("--server_port", type=int, default=50051, help="gRPC port (default %(default)s)")
+    p.add_argument("--host", default="127.0.0.1", help="gRPC address to listen on (default %(default)s)")
+    p.add_argument("--workers", type=int, default=8, help="gRPC threads: compiles served at once")
+    p.add_argument("--use_pipe", type=int, choices=[0, 1], default=0, help="1: the pipe runner instead of gRPC")
+    p.add_argument("--pipe_name", default="rl4real", help="connection pipe (in the temporary "
+                   "folder unless a path; default %(default)s)")
+    p.add_argument("--data_format", choices=["json", "bytes"], default="json")
+    p.add_argument("--dump_onnx_model", type=int, choices=[0, 1], default=0,
+                   help="1: write the model to --config_path in RL4ReAl's layout and exit")
+    p.add_argument("--config_path", default="config", help="where --dump_onnx_model writes")
     parser.add_argument("--version", action="version", version=f"rl4real {__version__}")
     args = parser.parse_args(argv)
     args.raw_argv = list(argv) if argv is not None else sys.argv[1:]
@@ -70,7 +92,8 @@ def main(argv: list[str] | None = None) -> int:
 # Each command needs: (module, purpose) checked before its code is imported.
 _NEEDS = {"export": [("torch", "rl4real export"), ("onnx", "rl4real export")],
           "clone": [("torch", "rl4real clone")], "vocab": [("torch", "rl4real vocab")],
-          "train": [("torch", "rl4real train"), ("onnx", "rl4real train")]}
+          "train": [("torch", "rl4real train"), ("onnx", "rl4real train")],
+          "serve": [("grpc", "rl4real serve"), ("grpc_tools", "rl4real serve")]}
 
 
 def _run(args) -> int:
@@ -120,8 +143,16 @@ def _run(args) -> int:
         except store.ModelError as e:
             print(f"rl4real: error: {e}", file=sys.stderr)
             return 1
-        export.save(modules, Path(args.onnx), exported_from=str(store.resolve(args.model_dir)))
-        print(f"wrote {args.onnx}")
+        out = Path(args.onnx) if args.onnx else Path(args.config_dir) / store.CHECKPOINT
+        export.save(modules, out, exported_from=str(store.resolve(args.model_dir)))
+        print(f"wrote {out}")
+        return 0
+    if args.command == "serve":
+        from .runners import server
+        return server.main(args)
+    if args.command == "config-path":
+        from .models import store
+        print(store.config_dir())
         return 0
     if args.command == "clone":
         from pathlib import Path

@@ -1,11 +1,12 @@
 """Optional dependencies: compiling needs only numpy and onnxruntime; training, export, plots,
-the Gym API and Ray come with extras. A missing one is named with the extra that installs it."""
+the Gym API, Ray and the remote runners come with extras. A missing one is named with the extra that installs it."""
 
 from __future__ import annotations
 
 import importlib
 
-EXTRAS = {"torch": "train", "onnx": "train", "matplotlib": "plots", "gymnasium": "gym", "ray": "ray"}
+EXTRAS = {"torch": "train", "onnx": "train", "matplotlib": "plots", "gymnasium": "gym", "ray": "ray",
+          "grpc": "remote", "grpc_tools": "remote", "google": "remote"}
 
 
 class MissingExtra(ImportError):

@@ -135,6 +135,7 @@ class Option:
     min: float = 0
     max: float = INT_LIMIT
     choices: tuple[str, ...] = ()
+    original: bool = False  # one of RL4ReAl's own flags: -<name>, not -rl4real-<name>
 
     @property
     def key(self) -> str:  # in the configuration the plugin hands to Python
@@ -146,7 +147,7 @@ class Option:
 
     @property
     def flag(self) -> str:
-        return f"-rl4real-{self.name}"
+        return f"-{self.name}" if self.original else f"-rl4real-{self.name}"
 
     @property
     def accepted(self) -> str:
@@ -164,11 +165,12 @@ OPTIONS = [
            "to stock clang-22)"),
     Option("policy", "str", "heuristic",
            "`heuristic`, `hierarchical` (the four models), `parity` (declines every choice: stock "
-           "greedy's code, byte for byte), `random`, `random-split`, `sample` "
+           "greedy's code, byte for byte), `random`, `random-split`, `random-advice` "
+           "(random priorities and eviction vetoes given to greedy), `sample` "
            "(training rollouts: sampled decisions, episodes appended to `trajectories`), "
            "`module:attr`, or `path/to/file.py[:attr]` (attr defaults to `policy`)"),
-    Option("seed", "int", "0", "seed of stochastic policies (`random`, `sample`); per-function "
-           "streams, independent of compile order"),
+    Option("seed", "int", "0", "seed of stochastic policies (`random`, `random-advice`, "
+           "`sample`); per-function streams, independent of compile order"),
     Option("backend", "str", "onnxruntime", "model backend of `hierarchical` (same decisions)",
            choices=("onnxruntime", "torch")),
     Option("model-dir", "str", "", "model directory of `hierarchical` (default: the shipped "
@@ -204,6 +206,21 @@ OPTIONS = [
            "file"),
     Option("dump-dir", "str", "rl4real-graphs", "policy `rl4real.policies.dump:policy`: save each "
            "function's graph in this folder"),
+    # RL4ReAl's command lines, with its meaning (README, "Coming from RL4ReAl")
+    Option("mlra-inference", "bool", "0", "RL4ReAl's switch: RL allocation on even with "
+           "`-regalloc=greedy` (which alone means stock greedy)", original=True),
+    Option("ml-config-path", "str", "", "RL4ReAl's config directory: the four-model policy "
+           "loads its `regalloc/onnx-checkpoint` (as `model-dir`)", original=True),
+    Option("rl-inference-engine", "bool", "0", "RL4ReAl's in-process ONNX runner: policy "
+           "`hierarchical` with backend `onnxruntime`", original=True),
+    Option("mlra-use-pipe", "bool", "0", "RL4ReAl's pipe runner: decisions from `rl4real serve "
+           "--use_pipe=1` over the named pipe `mlra-pipe-name` (policy `pipe`)", original=True),
+    Option("mlra-pipe-name", "str", "rl4real", "name of the pipe runner's pipe (in the system's "
+           "temporary folder unless it is a path)", original=True),
+    Option("mlra-data-format", "str", "json", "the pipe runner's message encoding",
+           choices=("json", "bytes"), original=True),
+    Option("mlra-server-address", "str", "", "RL4ReAl's gRPC runner: decisions from `rl4real "
+           "serve --server_port=PORT` at HOST:PORT (policy `grpc`)", original=True),
 ]
 OPTIONS_BY_KEY = {o.key: o for o in OPTIONS}
 
@@ -258,7 +275,8 @@ def option(config: dict[str, str], key: str):
 def options_markdown() -> str:
     """The README's option table."""
     lines = ["| option | default | meaning |", "|---|---|---|"]
-    lines += [f"| `{o.name}` | {f'`{o.default}`' if o.default else '—'} | {o.doc} |" for o in OPTIONS]
+    lines += [f"| `{o.name}`{f' (`{o.flag}`)' if o.original else ''} | "
+              f"{f'`{o.default}`' if o.default else '—'} | {o.doc} |" for o in OPTIONS]
     return "\n".join(lines) + "\n"
 
 
@@ -379,12 +397,12 @@ def cpp_header() -> str:
     out.append("enum Id : int { " + ", ".join(_camel(o.name) for o in OPTIONS) + ", NumOptions };")
     out.append("}")
     out.append("enum OptionKind : int { K_bool, K_int, K_float, K_str };")
-    out.append("struct OptionInfo { const char *Name; const char *Env; const char *Key; OptionKind Kind; "
+    out.append("struct OptionInfo { const char *Name; const char *Flag; const char *Env; const char *Key; OptionKind Kind; "
                "const char *Default; double Min, Max; const char *Choices; const char *Accepted; "
                "const char *Doc; };")
     out.append("inline constexpr OptionInfo Options[opt::NumOptions] = {")
     for o in OPTIONS:
-        out.append(f"  {{{_c(o.name)}, {_c(o.env)}, {_c(o.key)}, K_{o.kind}, {_c(o.default)}, {o.min!r}, "
+        out.append(f"  {{{_c(o.name)}, {_c(o.flag[1:])}, {_c(o.env)}, {_c(o.key)}, K_{o.kind}, {_c(o.default)}, {o.min!r}, "
                    f"{float(o.max)!r}, {_c(chr(31).join(o.choices))}, {_c(o.accepted)}, {_c(o.doc)}}},")
     out.append("};")
     out.append("} // namespace rl4real::spec")
@@ -397,7 +415,8 @@ def _camel(name: str) -> str:
 
 def _c(text: str) -> str:
     """A C++ string literal."""
-    return '"' + text.replace("\\", "\\\\").replace('"', '\\"').replace(chr(31), "\\x1f") + '"'
+    # the separator ends its literal: a hex escape would swallow the hex digits after it
+    return '"' + text.replace("\\", "\\\\").replace('"', '\\"').replace(chr(31), '\\x1f""') + '"'
 
 
 def markdown() -> str:

@@ -86,7 +86,7 @@ def test_broken_model_falls_back_or_fails_in_strict_mode(plugin, tmp_path, damag
     d = tmp_path / "model"
     shutil.copytree(store.default_dir(), d)
     if damage == "corrupt_onnx":
-        (d / "encoder.onnx").write_bytes(b"\x00garbage")
+        (d / "ENCODER_MODEL_PATH.onnx").write_bytes(b"\x00garbage")
         expected = "cannot load"
     elif damage == "mismatched_manifest":
         manifest = json.loads((d / "manifest.json").read_text())

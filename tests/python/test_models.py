@@ -143,8 +143,8 @@ def test_mismatched_manifest_says_what_differs(tmp_path):
 def test_corrupt_model_files_are_reported(tmp_path):
     d = tmp_path / "m"
     shutil.copytree(store.default_dir(), d)
-    (d / "color_node.onnx").write_bytes(b"not an onnx file")
-    with pytest.raises(store.ModelError, match="cannot load .*color_node.onnx"):
+    (d / "COLOR_NODE_MODEL_PATH.onnx").write_bytes(b"not an onnx file")
+    with pytest.raises(store.ModelError, match="cannot load .*COLOR_NODE_MODEL_PATH.onnx"):
         backends.load("onnxruntime", d)
     (d / store.WEIGHTS).write_bytes(b"garbage")
     with pytest.raises(store.ModelError, match="cannot load .*weights.pt"):

@@ -100,9 +100,9 @@ class OrtBackend:
         opts.log_severity_level = 3
         # Sessions are made when first used (inference uses only round_inference); a missing or
         # corrupt file is an error now, not at the first function that would need it.
-        store.check_files(model_dir, manifest, [f"{name}.onnx" for name in model_io.MODELS]
+        store.check_files(model_dir, manifest, list(model_io.ONNX_FILES.values())
                           + list(model_io.ROUND_FILES.values()))
-        self.sessions = _Lazy(lambda name: self._session(ort, model_dir / f"{name}.onnx", opts))
+        self.sessions = _Lazy(lambda name: self._session(ort, model_dir / model_io.ONNX_FILES[name], opts))
         self.round_sessions = _Lazy(
             lambda values: self._session(ort, model_dir / model_io.ROUND_FILES[values], opts))
         self.names = {name: [t.name for t in inputs] for name, (inputs, _) in model_io.MODELS.items()}

@@ -39,7 +39,7 @@ def export_onnx(modules: dict[str, torch.nn.Module], model_dir: Path) -> None:
                    for t in inputs + outputs}
         with torch.no_grad():
             torch.onnx.export(
-                module, tuple(_sample(t) for t in inputs), str(model_dir / f"{name}.onnx"),
+                module, tuple(_sample(t) for t in inputs), str(model_dir / model_io.ONNX_FILES[name]),
                 input_names=[t.name for t in inputs], output_names=[t.name for t in outputs],
                 dynamic_axes={k: v for k, v in dynamic.items() if v}, opset_version=17,
                 dynamo=False)

@@ -13,7 +13,7 @@ from . import model_io
 
 
 def write_round_models(model_dir: Path) -> None:
-    protos = {name: onnx.load(str(model_dir / f"{name}.onnx")) for name in model_io.ROUND}
+    protos = {name: onnx.load(str(model_dir / model_io.ONNX_FILES[name])) for name in model_io.ROUND}
     fused = fuse_round(protos)
     for values, file in model_io.ROUND_FILES.items():
         onnx.save(fused if values else without_values(fused), str(model_dir / file))

@@ -63,6 +63,9 @@ MODELS: dict[str, tuple[list[Tensor], list[Tensor]]] = {
 # Export joins them into one ONNX model (models/fuse.py), with and without the value heads.
 ROUND = {"encoder": {}, "select_node": {"h": "h", "node_x": "node_x"}, "color_node": {"h": "h"}}
 ROUND_FILES = {True: "round.onnx", False: "round_inference.onnx"}  # with value heads or not
+# RL4ReAl's file names (<MODEL>_MODEL_PATH.onnx): a model directory is the original's
+# regalloc/onnx-checkpoint folder, so its -ml-config-path layout holds rl4real's models as is.
+ONNX_FILES = {name: f"{name.upper()}_MODEL_PATH.onnx" for name in MODELS}
 
 
 def _round_names(part: int, keep) -> list[str]:

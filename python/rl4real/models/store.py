@@ -21,10 +21,18 @@ class ModelError(RuntimeError):
     pass
 
 
-def builtin_dir(name: str) -> Path:
-    """Model directories shipped in the package: "default" (loaded when no model directory is
-    given) and "cloned" (behaviour-cloned from the heuristic: where training starts)."""
+CHECKPOINT = Path("regalloc", "onnx-checkpoint")  # a model directory inside RL4ReAl's config dir
+
+
+def config_dir(name: str = "default") -> Path:
+    """Config directories (RL4ReAl's -ml-config-path layout) shipped in the package: "default"
+    (loaded when no model directory is given) and "cloned" (behaviour-cloned from the heuristic:
+    where training starts)."""
     return Path(str(resources.files("rl4real").joinpath("models", name)))
+
+
+def builtin_dir(name: str) -> Path:
+    return config_dir(name) / CHECKPOINT
 
 
 def default_dir() -> Path:
@@ -32,7 +40,11 @@ def default_dir() -> Path:
 
 
 def resolve(model_dir: str | Path | None) -> Path:
-    return Path(model_dir) if model_dir else default_dir()
+    """A model directory, or a config directory holding one (regalloc/onnx-checkpoint)."""
+    if not model_dir:
+        return default_dir()
+    d = Path(model_dir)
+    return d / CHECKPOINT if not (d / MANIFEST).exists() and (d / CHECKPOINT).is_dir() else d
 
 
 def expected_manifest() -> dict:

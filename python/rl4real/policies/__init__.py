@@ -7,6 +7,8 @@ import importlib.util
 import zlib
 from pathlib import Path
 
+from .. import spec
+
 # Built-in names and where each lives; a policy class may build itself from the plugin's options
 # with a classmethod from_config(config). Loaded by name, so that no package this one serves
 # (train's sampler) is imported from here.
@@ -15,13 +17,37 @@ BUILTIN = {
     "parity": "rl4real.policies.parity:ParityPolicy",
     "random": "rl4real.policies.random_legal:RandomPolicy",
     "random-split": "rl4real.policies.random_legal:RandomPolicy",
+    "random-advice": "rl4real.policies.random_advice:RandomAdvicePolicy",
     "hierarchical": "rl4real.policies.hierarchical:HierarchicalPolicy",
     "sample": "rl4real.train.sampler:SamplingPolicy",  # training rollouts
+    # RL4ReAl's remote runners: the decisions come from `rl4real serve`
+    "pipe": "rl4real.runners.client:PipeRunner",
+    "grpc": "rl4real.runners.client:GrpcRunner",
 }
 
 
 class PolicyLoadError(RuntimeError):
     pass
+
+
+class PolicyOff(RuntimeError):
+    """Raised by a policy that can help no later function (its model server is gone): one
+    warning, and greedy allocates the rest of the process."""
+
+
+def effective(config: dict) -> dict:
+    """The configuration with RL4ReAl's flags said in rl4real's terms: the runner they select as
+    `policy` (gRPC, else pipe, else in-process ONNX) and their config directory as `model_dir`."""
+    c = dict(config)
+    if spec.option(c, "mlra_server_address"):
+        c["policy"] = "grpc"
+    elif spec.option(c, "mlra_use_pipe"):
+        c["policy"] = "pipe"
+    elif spec.option(c, "rl_inference_engine"):
+        c["policy"], c["backend"] = "hierarchical", "onnxruntime"
+    if spec.option(c, "ml_config_path") and not spec.option(c, "model_dir"):
+        c["model_dir"] = c["ml_config_path"]
+    return c
 
 
 def function_seed(seed: int, function: str) -> int:
