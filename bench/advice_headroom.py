@@ -14,11 +14,9 @@ it applies the chosen seed of each function, named in the JSON file ADVICE_HEADR
 from __future__ import annotations
 
 import argparse
-import concurrent.futures as cf
 import functools
 import json
 import os
-import subprocess
 import sys
 import tempfile
 from pathlib import Path
@@ -45,40 +43,29 @@ def _choice() -> dict:  # read once per compiler process
 
 
 def build(program: str, work: Path, env: dict) -> tuple:
-    """Compiles and links `program` in work/ (two compiles at a time); its per-function est_cost."""
+    """Builds `program` in work/ (two compiles at a time); the executable and its per-function
+    est_cost."""
     report = work / "report.jsonl"
     report.unlink(missing_ok=True)
     env = {**{k: v for k, v in os.environ.items() if not k.startswith("RL4REAL_")},
            **env, "RL4REAL_REPORT": str(report)}
     cc = [corpus.CLANG, "-O2", f"-fpass-plugin={plugin_path()}"]
-    p, steps = corpus.compiles(CORPUS, program, cc, work)
-    with cf.ThreadPoolExecutor(2) as pool:
-        list(pool.map(lambda s: subprocess.run(s[2], env=env, check=True, capture_output=True), steps))
-    exe = corpus.link(p, [obj for _, obj, _ in steps], work / program)
-    est: dict[str, float] = {}
-    for rec in reports.load(report):  # static functions of several files share a name: summed
-        est[rec["function"]] = est.get(rec["function"], 0) + rec["est_cost"]
-    return p, exe, est
+    exe = corpus.build(CORPUS, program, cc, work, env=env, jobs=2)
+    return exe, reports.per_function(reports.load(report), "est_cost")
 
 
 def run_cost(p, exe: Path) -> tuple[dict, bytes]:
-    paths = {"bench": CORPUS.parent}
-    stdin = open(corpus.expand([p.stdin], **paths)[0], "rb") if p.stdin else subprocess.DEVNULL
-    with tempfile.TemporaryDirectory() as cwd:
-        out = Path(cwd) / "callgrind.out"
-        r = subprocess.run(["valgrind", "--tool=callgrind", f"--callgrind-out-file={out}",
-                            *corpus.run_command(p, exe, paths)], stdin=stdin, capture_output=True,
-                           cwd=cwd, check=True)
-        own = runcost.function_costs(out, objects=(str(exe.resolve()),))
-    return {fn: c["Ir"] for fn, c in own.items() if c.get("Ir")}, r.stdout
+    m = runcost.measure(p, exe, CORPUS.parent)
+    return {fn: c["Ir"] for fn, c in m["own"].items() if c.get("Ir")}, m["stdout"]
 
 
 def headroom(program: str, seeds: int, work: Path, progress: Progress) -> dict:
-    p, greedy_exe, greedy_est = build(program, work / "greedy", {"RL4REAL_ENABLE": "0"})
+    (p,) = [q for q in corpus.load_corpus(CORPUS) if q.name == program]
+    greedy_exe, greedy_est = build(program, work / "greedy", {"RL4REAL_ENABLE": "0"})
     progress.step(f"{program}: greedy")
     best: dict[str, tuple[float, int]] = {}
     for s in range(seeds):
-        _, _, est = build(program, work / f"seed{s}",
+        _, est = build(program, work / f"seed{s}",
                           {"RL4REAL_POLICY": "random-advice", "RL4REAL_SEED": str(s)})
         for fn, cost in est.items():
             if cost < best.get(fn, (greedy_est.get(fn, 0) * KEEP, -1))[0]:
@@ -86,7 +73,7 @@ def headroom(program: str, seeds: int, work: Path, progress: Progress) -> dict:
         progress.step(f"{program}: seed {s}")
     choice_file = work / "choice.json"
     choice_file.write_text(json.dumps({fn: s for fn, (_, s) in best.items()}))
-    _, exe, est = build(program, work / "combined", {"RL4REAL_POLICY": str(Path(__file__).resolve()),
+    exe, est = build(program, work / "combined", {"RL4REAL_POLICY": str(Path(__file__).resolve()),
                                                      "ADVICE_HEADROOM_CHOICE": str(choice_file)})
     greedy_ir, greedy_out = run_cost(p, greedy_exe)
     ir, out = run_cost(p, exe)

@@ -20,7 +20,6 @@ import shlex
 import statistics
 import subprocess
 import sys
-import tempfile
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -28,8 +27,7 @@ from pathlib import Path
 from . import __version__, corpus
 from . import report as reports
 from . import runcost
-from .corpus import (CLANG, Program, compile_command, expand, link, load_corpus, run_command,
-                     run_program)
+from .corpus import CLANG, Program, compile_command, expand, link, load_corpus, run_program
 from .optional import MissingExtra, require
 from .paths import plugin_path
 from .progress import Progress
@@ -156,14 +154,8 @@ class Bench:
                 progress.step(f"run {p.name} [{c.name}]")
 
     def _callgrind(self, p, exe, paths) -> dict:
-        stdin = open(expand([p.stdin], **paths)[0], "rb") if p.stdin else subprocess.DEVNULL
-        with tempfile.TemporaryDirectory() as cwd:
-            outfile = Path(cwd) / "callgrind.out"
-            subprocess.run(["valgrind", "--tool=callgrind", "--cache-sim=yes",
-                            f"--callgrind-out-file={outfile}", *run_command(p, exe, paths)],
-                           stdin=stdin, capture_output=True, cwd=cwd, timeout=3600, check=True)
-            everything = runcost.function_costs(outfile)
-            own = runcost.function_costs(outfile, objects=(str(Path(exe).resolve()),))
+        m = runcost.measure(p, exe, paths["bench"], cache_sim=True)
+        everything, own = m["all"], m["own"]
         total = lambda costs, e: sum(c.get(e, 0) for c in costs.values())  # noqa: E731
         return {"instructions": total(everything, "Ir"),
                 "data_accesses": total(everything, "Dr") + total(everything, "Dw"),
@@ -179,11 +171,8 @@ class Bench:
                 recs = reports.load(report)
                 for k in ("score", "spills", "reloads", "copies"):
                     r[k] = sum(rec[k] for rec in recs)
-                r["function_scores"], r["function_est_costs"] = {}, {}
-                for rec in recs:  # static functions of several files share a name: summed
-                    fn = rec["function"]
-                    r["function_scores"][fn] = r["function_scores"].get(fn, 0) + rec["score"]
-                    r["function_est_costs"][fn] = r["function_est_costs"].get(fn, 0) + rec["est_cost"]
+                r["function_scores"] = reports.per_function(recs, "score")
+                r["function_est_costs"] = reports.per_function(recs, "est_cost")
                 r["functions"] = len(recs)
                 rl = [rec for rec in recs if rec["allocator"] == "rl4real"]
                 if rl:

@@ -61,6 +61,17 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--ray", metavar="ADDRESS", help="run rollouts on a Ray cluster ('local' starts one here)")
     p.add_argument("--set", action="append", default=[], metavar="NAME=VALUE",
                    help="any TrainConfig field (rl4real/train/config.py), repeatable")
+    p = sub.add_parser("train-advice", help="learn the advice policy's weights from run cost "
+                       "(random search over the training programs, callgrind; resumable)")
+    p.add_argument("--out", required=True, help="run directory (an existing one is resumed)")
+    p.add_argument("--iterations", type=int, default=20)
+    p.add_argument("--directions", type=int, default=2, help="random directions per iteration "
+                   "(two builds of every program each)")
+    p.add_argument("--sigma", type=float, default=0.1, help="probe distance")
+    p.add_argument("--step", type=float, default=0.05, help="step size")
+    p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--programs", help="comma-separated (default: the corpus's train split)")
+    p.add_argument("--corpus", default=None, help="corpus file (default: the shipped one)")
     p = sub.add_parser("serve", help="model server for the pipe and gRPC runners (RL4ReAl's "
                        "flags and rl4real's own); prints 'Server Status is Running' when ready")
     p.add_argument("--policy", default="hierarchical", help="any policy rl4real can load "
@@ -147,6 +158,9 @@ def _run(args) -> int:
         export.save(modules, out, exported_from=str(store.resolve(args.model_dir)))
         print(f"wrote {out}")
         return 0
+    if args.command == "train-advice":
+        from .train import advice_search
+        return advice_search.main(args)
     if args.command == "serve":
         from .runners import server
         return server.main(args)

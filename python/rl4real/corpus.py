@@ -126,11 +126,13 @@ def compiles(corpus_path: Path, name: str, cc: list[str], work: Path) -> tuple[P
 
 
 def build(corpus_path: Path, name: str, cc: list[str], work: Path,
-          link_flags: tuple[str, ...] = ()) -> Path:
-    """Builds program `name` of the corpus with the compiler command cc into work/; returns it."""
+          link_flags: tuple[str, ...] = (), env: dict | None = None, jobs: int = 1) -> Path:
+    """Builds program `name` of the corpus with the compiler command cc into work/ (env: the
+    compilers' environment; jobs: compiles at a time); returns it."""
+    from concurrent.futures import ThreadPoolExecutor
     p, steps = compiles(corpus_path, name, cc, work)
-    for _, _, cmd in steps:
-        run_checked(cmd)
+    with ThreadPoolExecutor(jobs) as pool:
+        list(pool.map(lambda step: run_checked(step[2], env=env), steps))
     return link(p, [obj for _, obj, _ in steps], work / name, link_flags)
 
 

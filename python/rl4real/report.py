@@ -30,6 +30,15 @@ def load(path: str | Path, skipped: list[int] | None = None) -> list[dict]:
 NOT_ASKED = ("below_min_size", "too_large", "policy_off")
 
 
+def per_function(records: list[dict], key: str) -> dict[str, float]:
+    """{function: record[key]}, summed over records of one name (static functions of several
+    files share a name, as they do in callgrind's per-function costs)."""
+    out: dict[str, float] = {}
+    for r in records:
+        out[r["function"]] = out.get(r["function"], 0) + r[key]
+    return out
+
+
 def summarize(records: list[dict]) -> dict:
     """Totals over functions the policy saw (functions it was not asked about are counted apart)."""
     seen = [r for r in records if r["fallback"] not in NOT_ASKED]

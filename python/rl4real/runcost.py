@@ -5,6 +5,8 @@ Deterministic, unlike wall time."""
 from __future__ import annotations
 
 import math
+import subprocess
+import tempfile
 from pathlib import Path
 
 
@@ -56,6 +58,21 @@ def function_costs(path: str | Path, objects: tuple[str, ...] = ()) -> dict[str,
                 for i, v in enumerate(values[:len(events)]):
                     acc[i] += int(v)
     return {name: dict(zip(events, c)) for name, c in costs.items()}
+
+
+def measure(program, exe: Path, bench_dir: Path, cache_sim: bool = False) -> dict:
+    """Runs a corpus program's workload under callgrind: {"stdout": bytes, "all": costs of every
+    function, "own": costs of the program's own functions} (function_costs)."""
+    from .corpus import expand, run_command
+    paths = {"bench": bench_dir}
+    stdin = expand([program.stdin], **paths)[0] if program.stdin else "/dev/null"
+    with open(stdin, "rb") as stdin, tempfile.TemporaryDirectory() as cwd:
+        out = Path(cwd) / "callgrind.out"
+        r = subprocess.run(["valgrind", "--tool=callgrind", *(["--cache-sim=yes"] if cache_sim else []),
+                            f"--callgrind-out-file={out}", *run_command(program, exe, paths)],
+                           stdin=stdin, capture_output=True, cwd=cwd, timeout=3600, check=True)
+        return {"stdout": r.stdout, "all": function_costs(out),
+                "own": function_costs(out, objects=(str(Path(exe).resolve()),))}
 
 
 def correlation(xs: list[float], ys: list[float]) -> float:

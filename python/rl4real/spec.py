@@ -164,7 +164,8 @@ OPTIONS = [
     Option("enable", "bool", "1", "`0` switches RL allocation off (objects are then byte-identical "
            "to stock clang-22)"),
     Option("policy", "str", "heuristic",
-           "`heuristic`, `hierarchical` (the four models), `parity` (declines every choice: stock "
+           "`heuristic`, `hierarchical` (the four models), `advice` (learned advice to greedy: "
+           "`advice.json` of `model-dir`), `parity` (declines every choice: stock "
            "greedy's code, byte for byte), `random`, `random-split`, `random-advice` "
            "(random priorities and eviction vetoes given to greedy), `sample` "
            "(training rollouts: sampled decisions, episodes appended to `trajectories`), "
@@ -173,8 +174,8 @@ OPTIONS = [
            "`sample`); per-function streams, independent of compile order"),
     Option("backend", "str", "onnxruntime", "model backend of `hierarchical` (same decisions)",
            choices=("onnxruntime", "torch")),
-    Option("model-dir", "str", "", "model directory of `hierarchical` (default: the shipped "
-           "model; see `docs/models.md`)"),
+    Option("model-dir", "str", "", "model directory of `hierarchical` and `advice` (default: "
+           "the shipped model; see `docs/models.md`)"),
     Option("split-budget", "int", "0", "live-range splits a policy may make per function (`0`: "
            "splitting off; see `docs/splitting.md`)", max=1_000_000),
     Option("vocab", "str", "", "MIR2Vec vocabulary (JSON) for instruction embeddings (default: "

@@ -19,6 +19,7 @@ BUILTIN = {
     "random-split": "rl4real.policies.random_legal:RandomPolicy",
     "random-advice": "rl4real.policies.random_advice:RandomAdvicePolicy",
     "hierarchical": "rl4real.policies.hierarchical:HierarchicalPolicy",
+    "advice": "rl4real.policies.advice:AdvicePolicy",
     "sample": "rl4real.train.sampler:SamplingPolicy",  # training rollouts
     # RL4ReAl's remote runners: the decisions come from `rl4real serve`
     "pipe": "rl4real.runners.client:PipeRunner",
