@@ -67,7 +67,8 @@ def main() -> int:
     try:
         for rep in range(args.repeat):
             for name, flags in configs.items():
-                cc = [corpus.CLANG, "-O3", f"-fpass-plugin={plugin_path()}", *flags]
+                plugin = [f"-fpass-plugin={plugin_path()}"] if name != "stock" else []
+                cc = [corpus.CLANG, "-O3", *plugin, *flags]
                 _, steps = corpus.compiles(CORPUS, args.program, cc, tmp / "work")
                 report = tmp / f"{name}.jsonl"
                 report.unlink(missing_ok=True)
@@ -76,7 +77,7 @@ def main() -> int:
                     subprocess.run(cmd, env={**env, "RL4REAL_REPORT": str(report)}, check=True,
                                    capture_output=True)
                 walls[name].append(time.perf_counter() - t0)
-                recs = reports.load(report)
+                recs = reports.load(report) if report.exists() else []
                 asked[name] = sum(r["allocator"] == "rl4real" and not r["fallback"] for r in recs)
                 print(f"#{rep + 1} {name}: {walls[name][-1]:.2f} s, {asked[name]} functions asked",
                       file=sys.stderr)

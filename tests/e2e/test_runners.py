@@ -93,6 +93,48 @@ def test_seed_command_line_gives_the_in_process_assembly(plugin, tmp_path, serve
         assert sum(x["decisions"] for x in asked) > 0 and sum(x["assigned"] for x in asked) > 0
 
 
+@pytest.mark.parametrize("runner", ["pipe-bytes", "grpc"])
+def test_many_compiles_at_once(plugin, tmp_path, servers, runner):
+    """Six compiles of two files at once through one server: each gets its own answers."""
+    from concurrent.futures import ThreadPoolExecutor
+    line = runner_line(runner, servers)
+    expected = {}
+    for src in SOURCES:
+        compile_c(src, tmp_path / f"{src.stem}.s", plugin=plugin, opt="-O3", flags=["-S"],
+                  env=rl_env(policy="hierarchical"))
+        expected[src.stem] = (tmp_path / f"{src.stem}.s").read_text()
+
+    def one(i):
+        src = SOURCES[i % 2]
+        out = tmp_path / f"{i}.s"
+        r = compile_c(src, out, plugin=plugin, opt=line[0], flags=[*line[1:], "-S"])
+        return src.stem, out.read_text(), r.stderr
+
+    with ThreadPoolExecutor(6) as pool:
+        for stem, text, stderr in pool.map(one, range(6)):
+            assert "rl4real:" not in stderr and text == expected[stem]
+
+
+def test_exported_config_dir_runs_the_seed_line(plugin, tmp_path):
+    """`rl4real export --config-dir` writes RL4ReAl's layout; the seed's ONNX line loads it."""
+    pytest.importorskip("torch")
+    subprocess.run([sys.executable, "-m", "rl4real", "export", "--config-dir", str(tmp_path / "cfg")],
+                   check=True, capture_output=True)
+    onnx = tmp_path / "cfg" / "regalloc" / "onnx-checkpoint"
+    assert {f"{m}_MODEL_PATH.onnx" for m in ("SELECT_TASK", "SELECT_NODE", "COLOR_NODE", "SPLIT_NODE")} \
+        <= {f.name for f in onnx.iterdir()}
+    src = SOURCES[0]
+    compile_c(src, tmp_path / "ours.s", plugin=plugin, opt="-O3", flags=["-S"],
+              env=rl_env(policy="hierarchical", model_dir=onnx))
+    line = seed_line("onnx")
+    line[line.index(f"-ml-config-path={store.config_dir()}")] = f"-ml-config-path={tmp_path / 'cfg'}"
+    r = compile_c(src, tmp_path / "seed.s", plugin=plugin, opt=line[0], flags=[*line[1:], "-S"],
+                  env=rl_env(report=tmp_path / "r.jsonl"))
+    assert "rl4real:" not in r.stderr
+    assert (tmp_path / "seed.s").read_text() == (tmp_path / "ours.s").read_text()
+    assert any(x["allocator"] == "rl4real" for x in read_report(tmp_path / "r.jsonl"))
+
+
 def test_regalloc_greedy_alone_is_stock_greedy(plugin, tmp_path):
     src = SOURCES[0]
     compile_c(src, tmp_path / "stock.o", opt="-O3", flags=["-c"])

@@ -20,7 +20,7 @@ from __future__ import annotations
 import numpy as np
 
 from .. import spec
-from ..session import Graph, Refusal, Session
+from ..session import Graph, Refusal, Session, offsets
 
 
 class OfflineHost:
@@ -45,12 +45,12 @@ class OfflineHost:
 
     def _rebuild(self) -> None:
         self.graph = Graph(self.arrays_)
-        n = self.graph.num_nodes
-        e = self.graph.edge.nodes.reshape(-1, 2)
-        self.neighbours = [[] for _ in range(n)]
-        for a, b in e.tolist():
-            self.neighbours[a].append(b)
-            self.neighbours[b].append(a)
+        # both directions of every interference, grouped by node (CSR): no Python loop per edge
+        e = self.graph.edge.nodes.reshape(-1, 2).astype(np.int64)
+        src, dst = np.concatenate([e[:, 0], e[:, 1]]), np.concatenate([e[:, 1], e[:, 0]])
+        order = np.argsort(src, kind="stable")
+        self._neighbours = dst[order]
+        self._neighbour_offsets = offsets(src[order], self.graph.num_nodes)
 
     # -- the host protocol (cpp/Bridge.cpp's module has the same methods)
     def free_candidates(self, node: int) -> bytes:
@@ -60,7 +60,8 @@ class OfflineHost:
         s = g.candidates(node)
         if self.assigned[node] >= 0:
             return bytes(s.stop - s.start)
-        held = [m for m in self.neighbours[node] if self.assigned[m] >= 0]
+        near = self._neighbours[self._neighbour_offsets[node]:self._neighbour_offsets[node + 1]]
+        held = near[self.assigned[near] >= 0].tolist()
         if self.reg_units is None:  # each register is its first unit
             taken = [int(g.cand.unit[self._assigned_row[m]]) for m in held]
             free = g.cand.free[s].astype(bool) & ~np.isin(g.cand.unit[s], taken)
