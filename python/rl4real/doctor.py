@@ -45,7 +45,12 @@ def main() -> int:
     clang = shutil.which("clang-22")
     line("clang-22", clang or "not found (apt-get install clang-22)", bool(clang))
     from .models import backends, store
+    from .policies import effective
     config = {o.key: os.environ.get(o.env, "") for o in spec.OPTIONS}
+    try:
+        config = effective(config)  # RL4ReAl's flags, as RL4REAL_* variables, in rl4real's terms
+    except spec.OptionError:
+        pass  # reported above
 
     def option(key):
         try:
