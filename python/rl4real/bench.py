@@ -50,11 +50,15 @@ class Config:
         RL4REAL_POLICY, a file path included; each OPTION=VALUE sets RL4REAL_<OPTION>, e.g.
         rl4real/split-budget=16)."""
         parts = spec.split("/")
-        # the settings are the trailing OPTION=VALUE parts; what comes before is the policy
-        first = len(parts)
-        while first > 1 and "=" in parts[first - 1]:
-            first -= 1
-        spec, settings = "/".join(parts[:first]), parts[first:]
+        # the settings start at the first OPTION=VALUE part; what comes before is the policy, and
+        # a later part without "=" continues the value before it (a path: model-dir=/a/b)
+        first = next((i for i in range(1, len(parts)) if "=" in parts[i]), len(parts))
+        spec, settings = "/".join(parts[:first]), []
+        for part in parts[first:]:
+            if "=" in part:
+                settings.append(part)
+            else:
+                settings[-1] += "/" + part
         extra = {}
         for s in settings:
             key, _, value = s.partition("=")
@@ -179,6 +183,9 @@ class Bench:
                     s = reports.summarize(rl)
                     r["assigned_share"] = s["assigned_share"]
                     r["policy_fallbacks"] = s["functions_failed"]
+                    if s["functions_failed"]:  # compiles run with -w: the warnings are not seen
+                        self.failures.append(f"{p.name} [{c.name}]: the policy failed on "
+                                             f"{s['functions_failed']} functions: {s['failures'][0][0]}")
                     r["splits"] = sum(rec["split"] for rec in rl)
                     r["split_refusals"] = sum(n for rec in rl for k, n in rec["refusals"].items()
                                               if k.startswith("split"))
@@ -397,4 +404,4 @@ def run(args) -> int:
     print("results: " + ", ".join(map(str, files)))
     for f in bench.failures:
         print(f"FAILURE: {f}", file=sys.stderr)
-    return 1 if any("output differs" in f for f in bench.failures) else 0
+    return 1 if any("output differs" in f or "cannot load policy" in f for f in bench.failures) else 0

@@ -14,6 +14,12 @@ def test_policy_file_paths_and_settings():
     assert Config.parse("pbqp").flags == ["-mllvm", "-regalloc=pbqp"]
 
 
+def test_setting_values_may_be_paths():
+    c = Config.parse("rl4real:advice/model-dir=/runs/a1/model/seed=3")
+    assert c.env["RL4REAL_POLICY"] == "advice"
+    assert c.env["RL4REAL_MODEL_DIR"] == "/runs/a1/model" and c.env["RL4REAL_SEED"] == "3"
+
+
 @pytest.mark.parametrize("bad", ["greedy/x", "gcc", "rl4real/x"])
 def test_bad_configurations_are_refused(bad):
     with pytest.raises(ValueError):
