@@ -56,7 +56,7 @@ def build(program: str, work: Path, env: dict) -> tuple:
 
 def run_cost(p, exe: Path) -> tuple[dict, bytes]:
     m = runcost.measure(p, exe, CORPUS.parent)
-    return {fn: c["Ir"] for fn, c in m["own"].items() if c.get("Ir")}, m["stdout"]
+    return runcost.instructions(m["own"]), m["stdout"]
 
 
 def headroom(program: str, seeds: int, work: Path, progress: Progress) -> dict:

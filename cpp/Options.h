@@ -1,7 +1,7 @@
 // Plugin options, declared once in python/rl4real/spec.py (OPTIONS; the generated header holds
 // the table): each is -mllvm -rl4real-<name> (RL4ReAl's own under their names) and
-// RL4REAL_<NAME>. The command line wins over the
-// environment, which wins over the default; an empty value means the default.
+// RL4REAL_<NAME>. The command line wins over the environment, which wins over the default; an
+// empty value means the default.
 #pragma once
 
 #include "rl4real_spec.h"

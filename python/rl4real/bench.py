@@ -164,7 +164,7 @@ class Bench:
         return {"instructions": total(everything, "Ir"),
                 "data_accesses": total(everything, "Dr") + total(everything, "Dw"),
                 "own_instructions": total(own, "Ir"),
-                "function_instructions": {fn: c["Ir"] for fn, c in own.items() if c.get("Ir")}}
+                "function_instructions": runcost.instructions(own)}
 
     # -- results
     def collect_scores(self) -> None:

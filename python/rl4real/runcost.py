@@ -75,6 +75,11 @@ def measure(program, exe: Path, bench_dir: Path, cache_sim: bool = False) -> dic
                 "own": function_costs(out, objects=(str(Path(exe).resolve()),))}
 
 
+def instructions(costs: dict[str, dict[str, int]]) -> dict[str, int]:
+    """{function: instructions executed} of the functions that ran, from function_costs."""
+    return {fn: c["Ir"] for fn, c in costs.items() if c.get("Ir")}
+
+
 def correlation(xs: list[float], ys: list[float]) -> float:
     """Pearson's r (NaN for fewer than three points or no variation)."""
     n = len(xs)

@@ -119,6 +119,11 @@ PRIORITY_KEEP = -1  # session.advise: greedy's own priority for this node
 # Advised priorities replace bits 0-29 of greedy's; bits 30 (a known hint: changes while greedy
 # allocates) and 31 (not split yet) stay greedy's.
 PRIORITY_MAX = 2**30 - 1
+# Greedy's layout below that (DefaultPriorityAdvisor): bits 0-23 a range's size (or, for a local
+# range, its position), 24-28 its class's AllocationPriority, 29 spans blocks, 30 a known hint.
+PRIORITY_SIZE = 2**24 - 1
+PRIORITY_GLOBAL = 1 << 29
+PRIORITY_HINT = 1 << 30
 
 # -- plugin options: each is `-mllvm -rl4real-<name>=V` and `RL4REAL_<NAME>=V` (the command line
 # wins; an empty value means the default). One rule parses them, in C++ (the generated header)

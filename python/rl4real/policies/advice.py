@@ -22,9 +22,6 @@ from ..models import store
 from ..session import EVICT
 
 FILE = "advice.json"
-SIZE_BITS = (1 << 24) - 1  # below greedy's class-priority and global bits
-GLOBAL_BIT = 1 << 29
-HINT_BIT = 1 << 30
 # The inputs, each a fixed transform (no per-function normalisation: a range means the same
 # whatever function it is in).
 FEATURES = ["log_spill_weight", "loop_depth", "log_refs", "log_use_freq", "log_live_through",
@@ -42,7 +39,7 @@ def features(graph) -> np.ndarray:
         np.log1p(n.use_freq.astype(np.float64)),
         np.log1p(n.live_through.astype(np.float64)),
         np.log1p(graph.degree().astype(np.float64)),
-        ((n.greedy_priority & HINT_BIT) > 0).astype(np.float64),
+        ((n.greedy_priority & spec.PRIORITY_HINT) > 0).astype(np.float64),
         np.log1p(refs / (1.0 + n.size.astype(np.float64) / 16.0)),
         unspillable,
     ], axis=1)
@@ -91,8 +88,9 @@ class AdvicePolicy:
         g = session.graph
         x = features(g)
         own = g.node.greedy_priority.astype(np.int64) & spec.PRIORITY_MAX
-        size = (own & SIZE_BITS).astype(np.float64) * np.exp(np.clip(x @ self.w_priority, -20, 20))
-        moved = (own & ~SIZE_BITS) | np.clip(size, 0, SIZE_BITS).astype(np.int64)
-        priority = np.where((own & GLOBAL_BIT) > 0, moved, own)
+        scale = np.exp(np.clip(x @ self.w_priority, -20, 20))
+        size = (own & spec.PRIORITY_SIZE).astype(np.float64) * scale
+        moved = (own & ~spec.PRIORITY_SIZE) | np.clip(size, 0, spec.PRIORITY_SIZE).astype(np.int64)
+        priority = np.where((own & spec.PRIORITY_GLOBAL) > 0, moved, own)
         evict = np.where(x @ self.w_evict + self.b_evict > 0, EVICT["not_evicted"], 0)
         session.advise(priority=priority, evict=evict.astype(np.uint8))

@@ -11,8 +11,6 @@ from .. import spec
 from ..session import EVICT
 from . import function_seed
 
-SIZE_BITS = (1 << 24) - 1  # below greedy's class-priority and global bits
-
 
 class RandomAdvicePolicy:
     def __init__(self, seed: int = 0, sigma: float = 0.7, not_evicted: float = 0.1):
@@ -26,7 +24,8 @@ class RandomAdvicePolicy:
         rng = np.random.default_rng(function_seed(self.seed, session.function))
         own = session.graph.node.greedy_priority.astype(np.int64) & spec.PRIORITY_MAX
         n = len(own)
-        size = (own & SIZE_BITS) * np.exp(rng.normal(0.0, self.sigma, n))
-        priority = (own & ~SIZE_BITS) | np.clip(size.astype(np.int64), 0, SIZE_BITS)
+        keep, size = own & ~spec.PRIORITY_SIZE, own & spec.PRIORITY_SIZE  # size: bits 0-23
+        size = size * np.exp(rng.normal(0.0, self.sigma, n))
+        priority = keep | np.clip(size.astype(np.int64), 0, spec.PRIORITY_SIZE)
         evict = np.where(rng.random(n) < self.not_evicted, EVICT["not_evicted"], 0)
         session.advise(priority=priority, evict=evict.astype(np.uint8))

@@ -170,15 +170,21 @@ def _client(folder: Path, allocator: Allocator, data_format: str):
                 if body is None:
                     return
                 reply = allocator.allocate(wire.decode(body, pb.Function, data_format))
-            except ValueError as e:  # garbage from the client: refuse it and go on
+            except ValueError as e:  # garbage from the client: refuse it (and go on if framed)
                 reply = pb.Decisions(error=f"malformed request: {e}")
-                if "past the limit" in str(e):
-                    replies.write(wire.encode(reply, data_format))
-                    return  # the rest of the stream cannot be framed
-            try:
-                replies.write(wire.encode(reply, data_format))
-            except OSError:
+                if isinstance(e, wire.FrameTooLong):
+                    _send(replies, reply, data_format)
+                    return
+            if not _send(replies, reply, data_format):
                 return
+
+
+def _send(replies, reply, data_format: str) -> bool:
+    try:
+        replies.write(wire.encode(reply, data_format))
+        return True
+    except OSError:  # the client went away
+        return False
 
 
 def _read(f, n: int) -> bytes | None:

@@ -16,6 +16,10 @@ MAX_MESSAGE = 256 << 20  # bytes: a function far past max-edges still fits; more
 FORMATS = ("json", "bytes")
 
 
+class FrameTooLong(ValueError):
+    """A frame past MAX_MESSAGE: the rest of the stream cannot be framed."""
+
+
 @functools.cache
 def modules():
     """(messages, services) of allocator.proto."""
@@ -87,5 +91,5 @@ def decode(body: bytes, cls, data_format: str):
 def frame_length(header: bytes) -> int:
     (n,) = struct.unpack(">I", header)
     if n > MAX_MESSAGE:
-        raise ValueError(f"a message of {n} bytes is past the limit of {MAX_MESSAGE}")
+        raise FrameTooLong(f"a message of {n} bytes is past the limit of {MAX_MESSAGE}")
     return n

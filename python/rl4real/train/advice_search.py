@@ -32,14 +32,14 @@ from ..paths import plugin_path
 from ..policies.advice import FEATURES, AdvicePolicy
 from ..progress import Progress
 
-METRICS = ["iteration", "cost", "best_cost", "trial_min", "trial_max", "step_norm", "seconds"]
+METRICS = ["iteration", "best_cost", "trial_min", "trial_max", "step_norm", "seconds"]
 
 
 def _program_cost(corpus_path: Path, p, work: Path, env: dict) -> tuple[int, bytes, dict]:
     cc = [corpus.CLANG, "-O2", f"-fpass-plugin={plugin_path()}"]
     exe = corpus.build(corpus_path, p.name, cc, work, env=env)
     m = runcost.measure(p, exe, corpus_path.parent.resolve())
-    own = {fn: c["Ir"] for fn, c in m["own"].items() if c.get("Ir")}
+    own = runcost.instructions(m["own"])
     return sum(own.values()), m["stdout"], own
 
 
@@ -125,7 +125,7 @@ class Search:
                 self.out / "model", trained_by="rl4real train-advice", best_cost=state["best_cost"],
                 iterations=state["iteration"])
             state_file.write_text(json.dumps(state, indent=1))
-            row = [state["iteration"], min(costs), state["best_cost"], min(costs), max(costs),
+            row = [state["iteration"], state["best_cost"], min(costs), max(costs),
                    float(np.linalg.norm(move)), round(time.monotonic() - t0, 1)]
             with open(metrics, "a", newline="") as f:
                 csv.writer(f).writerow(row)
