@@ -10,6 +10,7 @@
 #include "Options.h"
 #include "Records.h"
 
+#include "llvm/ADT/StringExtras.h"
 #include "llvm/CodeGen/CalcSpillWeights.h"
 #include "llvm/CodeGen/LiveIntervals.h"
 #include "llvm/CodeGen/LiveRegMatrix.h"
@@ -124,7 +125,11 @@ bool MLRAPass::runOnMachineFunction(MachineFunction &MF) {
   // Greedy computes the same weights and hints again when it starts; the policy needs them now.
   VirtRegAuxInfo VRAI(MF, LIS, VRM, Loops, MBFI);
   VRAI.calculateSpillWeightsAndHints();
-  if (!G.build(Ctx, options::getInt(options::MaxEdges)))
+  bool Built = G.build(Ctx, options::getInt(options::MaxEdges));
+  std::vector<std::string> Classes = G.ClassNames;
+  std::sort(Classes.begin(), Classes.end());
+  Rec.RegClasses = join(Classes, ",");
+  if (!Built)
     return LeaveToGreedy("too_large"); // edges past max-edges: the graph alone would cost more
                                        // memory than greedy uses
 

@@ -18,6 +18,7 @@
 #include "llvm/Pass.h"
 #include "llvm/PassRegistry.h"
 #include "llvm/Plugins/PassPlugin.h"
+#include "llvm/Support/CommandLine.h"
 #include "llvm/Support/raw_ostream.h"
 #include "llvm/Target/RegisterTargetPassConfigCallback.h"
 #include "llvm/Target/TargetMachine.h"
@@ -70,13 +71,41 @@ bool rl4real::rlRequested() {
           (options::getBool(options::MlraInference) && options::userChoseGreedy()));
 }
 
-/// The targets RL allocation is tested on (under qemu-user for AArch64). RISC-V is left out: it
-/// runs greedy once per register file (vector, then scalar), which the graph does not model yet.
+/// The targets RL allocation is tested on (AArch64 and RISC-V under qemu-user).
 bool rl4real::targetSupported(const Triple &T) {
-  return T.getArch() == Triple::x86_64 || T.getArch() == Triple::aarch64;
+  return T.getArch() == Triple::x86_64 || T.getArch() == Triple::aarch64 ||
+         T.getArch() == Triple::riscv64;
 }
 
 namespace {
+
+/// The pass the MLRA pass follows: the last one before the greedy run that allocates the general
+/// registers, after which nothing touches the code or recomputes LiveIntervals/VirtRegMap
+/// (inserted earlier, its assignments would be lost, or left pointing at deleted intervals).
+/// Null when that pass cannot be found.
+///
+/// - x86-64: the machine scheduler. An AMX-tile greedy run comes first, but it returns at once
+///   without tiles, and the graph skips tile classes.
+/// - AArch64: its post-coalescer, which follows the scheduler and rewrites the copies around SME
+///   streaming-mode changes.
+/// - RISC-V: vector registers get a greedy run of their own first, are rewritten, then vsetvli is
+///   inserted and dead definitions removed, and VirtRegMap and LiveRegMatrix are recomputed for
+///   the scalar run: the MLRA pass goes after the last of those, and the vector run stays greedy's.
+const void *placeAfter(const Triple &T) {
+  StringRef Name;
+  if (T.isAArch64()) {
+    Name = "aarch64-post-coalescer-pass";
+  } else if (T.isRISCV()) {
+    auto &Options = cl::getRegisteredOptions();
+    auto It = Options.find("riscv-enable-dead-defs");
+    bool DeadDefs = It != Options.end() && static_cast<cl::opt<bool> *>(It->second)->getValue();
+    Name = DeadDefs ? "riscv-dead-defs" : "riscv-insert-vsetvli";
+  } else {
+    return &MachineSchedulerID;
+  }
+  const PassInfo *Last = PassRegistry::getPassRegistry()->getPassInfo(Name); // by name
+  return Last ? Last->getTypeInfo() : nullptr;
+}
 
 void configure(TargetMachine &TM, PassManagerBase &PM, TargetPassConfig *PC) {
   if (!PC || TM.getOptLevel() == CodeGenOptLevel::None)
@@ -99,16 +128,17 @@ void configure(TargetMachine &TM, PassManagerBase &PM, TargetPassConfig *PC) {
     PC->insertPass(&StackMapLivenessID, &CostReportPass::ID);
   if (!RL)
     return;
-  // The MLRA pass must run after the last pass that recomputes LiveIntervals/VirtRegMap before
-  // greedy (the machine scheduler); inserted earlier, its assignments would be silently lost.
-  if (PC->isPassSubstitutedOrOverridden(&MachineSchedulerID)) {
-    errs() << "warning: rl4real: this target replaces the machine scheduler; RL register "
-              "allocation is off for this compile\n";
+  // The pass before greedy may be replaced by the target, or not be found by name: the MLRA
+  // pass then has no safe place, and greedy allocates alone.
+  const void *After = placeAfter(TM.getTargetTriple());
+  if (!After || PC->isPassSubstitutedOrOverridden(After)) {
+    errs() << "warning: rl4real: cannot place the MLRA pass right before greedy on this target; "
+              "RL register allocation is off for this compile\n";
     if (options::getBool(options::Strict))
       report_fatal_error("rl4real: cannot place the MLRA pass (strict mode)", false);
     return;
   }
-  PC->insertPass(&MachineSchedulerID, &MLRAPass::ID);
+  PC->insertPass(After, &MLRAPass::ID);
   PC->insertPass(&RAGreedyLegacyID, &KeptCheckPass::ID);
   addAdvisors(PM); // greedy takes the policy's advice (session.advise) through these
 }

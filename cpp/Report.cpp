@@ -94,6 +94,7 @@ std::string FunctionRecord::toJson() const {
   V[spec::F_function] = quote(Function);
   V[spec::F_file] = quote(File);
   V[spec::F_target] = quote(Target);
+  V[spec::F_reg_classes] = quote(RegClasses);
   V[spec::F_allocator] = quote(PolicyRan ? "rl4real" : "stock");
   V[spec::F_score] = number(Score);
   V[spec::F_est_cost] = number(EstCost);

@@ -12,6 +12,7 @@ namespace rl4real {
 
 struct FunctionRecord {
   std::string Function, File, Target;
+  std::string RegClasses; ///< the graph's register classes, sorted, comma-separated
   bool PolicyRan = false; ///< the policy was asked about the function (else greedy alone allocated it)
   int64_t Nodes = 0, Edges = 0;
   int64_t AssignedByPolicy = 0; ///< accepted decisions

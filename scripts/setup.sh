@@ -4,7 +4,8 @@
 set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 APT_PACKAGES=(clang-22 llvm-22-dev llvm-22-tools lld-22 cmake csmith libcsmith-dev valgrind
-              qemu-user-static libc6-dev-arm64-cross libgcc-12-dev-arm64-cross)
+              qemu-user-static libc6-dev-arm64-cross libgcc-12-dev-arm64-cross
+              libc6-dev-riscv64-cross libgcc-12-dev-riscv64-cross)
 
 SUDO=""
 [ "$(id -u)" -eq 0 ] || SUDO="sudo"

@@ -8,6 +8,10 @@ the same run.
   (A B A B ...) over repeats, medians;
 - run cost from `valgrind --tool=callgrind --cache-sim=yes` (instructions, data reads + writes),
   deterministic; every build's output is checked against the greedy build's.
+
+With `--target aarch64|riscv64` the corpus is cross-compiled and run under qemu-user, outputs
+checked the same way; run cost is not measured there (callgrind counts native programs only, and
+Debian's qemu-user ships no instruction-counting plugin).
 """
 
 from __future__ import annotations
@@ -26,7 +30,7 @@ from pathlib import Path
 
 from . import __version__, corpus
 from . import report as reports
-from . import runcost
+from . import runcost, targets
 from .corpus import CLANG, Program, compile_command, expand, link, load_corpus, run_program
 from .optional import MissingExtra, require
 from .paths import plugin_path
@@ -79,10 +83,11 @@ class Config:
 
 class Bench:
     def __init__(self, corpus_dir: Path, programs: list[Program], configs: list[Config], out: Path,
-                 repeats: int, callgrind: bool):
+                 repeats: int, callgrind: bool, target: targets.Target = targets.TARGETS["x86_64"]):
         self.bench_dir = corpus_dir.resolve()  # {bench} in the corpus file
         self.programs, self.configs, self.out = programs, configs, out
-        self.repeats, self.callgrind = repeats, callgrind
+        self.repeats, self.target = repeats, target
+        self.callgrind = callgrind and target.native  # callgrind counts native programs only
         self.plugin = str(plugin_path())
         self.work = out.resolve() / "work"  # absolute: programs run in a temporary folder
         self.results: dict = {p.name: {c.name: {"compile": []} for c in configs} for p in programs}
@@ -118,7 +123,8 @@ class Bench:
             report.unlink(missing_ok=True)
         env = dict(os.environ, **c.env)
         env["RL4REAL_REPORT"] = str(report) if rep == 0 else ""
-        cmd = compile_command(p, paths, [CLANG, "-O2", f"-fpass-plugin={self.plugin}", *c.flags],
+        cmd = compile_command(p, paths, [CLANG, *self.target.cc, "-O2", f"-fpass-plugin={self.plugin}",
+                                                 *c.flags],
                               src, d / f"{index}.o")
         t0 = time.perf_counter()
         proc = subprocess.Popen(cmd, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
@@ -137,7 +143,7 @@ class Bench:
 
     def _link(self, p, c, paths) -> None:
         d = self._obj_dir(p, c)
-        link(p, sorted(d.glob("*.o")), d / p.name)
+        link(p, sorted(d.glob("*.o")), d / p.name, self.target.link)
 
     # -- running
     def run_all(self, progress: Progress) -> None:
@@ -146,7 +152,7 @@ class Bench:
             reference = None
             for c in self.configs:
                 exe = self._obj_dir(p, c) / p.name
-                out = run_program(p, exe, paths)
+                out = run_program(p, exe, paths, runner=self.target.runner)
                 r = self.results[p.name][c.name]
                 if c.name == REFERENCE:
                     reference = out
@@ -268,7 +274,11 @@ def sign_agreement(rows: list[dict], key: str) -> float | None:
 
 def markdown(data: dict) -> str:
     configs = data["configs"]
-    lines = [f"Ratios to `{REFERENCE}` (lower is better; total = sum over programs / sum for greedy).",
+    target = data.get("target", "x86_64")
+    lines = [f"Target {target}. Ratios to `{REFERENCE}` (lower is better; total = sum over "
+             "programs / sum for greedy)."
+             + ("" if targets.get(target).native else " Built for the target and run under "
+                "qemu-user, outputs checked; no run cost (callgrind counts native programs only)."),
              ""]
     cols = METRICS
     header = "| program | config | " + " | ".join(cols) + " | output |"
@@ -375,7 +385,12 @@ def run(args) -> int:
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
 
-    bench = Bench(corpus_path.parent, programs, configs, out, repeats, callgrind=not args.no_callgrind)
+    target = targets.get(args.target)
+    if target.missing():
+        print(f"rl4real bench: {target.missing()}", file=sys.stderr)
+        return 2
+    bench = Bench(corpus_path.parent, programs, configs, out, repeats,
+                  callgrind=not args.no_callgrind, target=target)
     n_sources = sum(len(p.sources) for p in programs)
     progress = Progress(repeats * n_sources * len(configs) + len(programs) * len(configs))
     bench.compile_all(progress)
@@ -383,7 +398,7 @@ def run(args) -> int:
     bench.collect_scores()
 
     data = {"command": shlex.join(["rl4real", *args.raw_argv]),
-            "versions": versions(), "configs": [c.name for c in configs],
+            "versions": versions(), "target": target.name, "configs": [c.name for c in configs],
             "repeats": repeats, "corpus": str(corpus_path),
             "programs": {p.name: {c: {k: v for k, v in r.items() if k != "compile"}
                                   for c, r in bench.results[p.name].items()} for p in programs},

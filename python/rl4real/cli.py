@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from . import __version__
+from . import __version__, targets
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -34,6 +34,9 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--quick", action="store_true", help="CI-sized: the corpus's quick programs, 1 repeat")
     p.add_argument("--repeat", type=int, help="compile repeats for timing (default 3; 1 with --quick)")
     p.add_argument("--no-callgrind", action="store_true", help="skip run-cost measurement")
+    p.add_argument("--target", default="x86_64", choices=list(targets.TARGETS),
+                   help="build for this target; others than x86-64 run under qemu-user, without "
+                   "run cost (default: %(default)s)")
     p.add_argument("--backend", default="", help="RL4REAL_BACKEND for rl4real configurations")
     p.add_argument("--model-dir", default="", help="RL4REAL_MODEL_DIR for rl4real configurations")
     p.add_argument("--out", default="bench-results", help="output folder (default: %(default)s)")
@@ -58,6 +61,8 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--iterations", type=int, help="total iterations (default 30)")
     p.add_argument("--workers", type=int, help="local rollout processes (default: all cores)")
     p.add_argument("--init", help="starting weights: cloned (default), default, random or a model directory")
+    p.add_argument("--targets", help="comma-separated targets the rollouts are built for, in turn "
+                   f"({', '.join(targets.TARGETS)}; default x86_64; others run under qemu-user)")
     p.add_argument("--ray", metavar="ADDRESS", help="run rollouts on a Ray cluster ('local' starts one here)")
     p.add_argument("--set", action="append", default=[], metavar="NAME=VALUE",
                    help="any TrainConfig field (rl4real/train/config.py), repeatable")

@@ -140,12 +140,13 @@ def run_command(p: Program, exe: Path, paths: dict) -> list[str]:
     return expand(p.run, exe=exe, **paths)
 
 
-def run_program(p: Program, exe: Path, paths: dict, timeout: float = 600) -> str:
-    """Runs a built program on its workload (in a fresh folder); its exit status and stdout, the
-    text that is compared between builds."""
+def run_program(p: Program, exe: Path, paths: dict, timeout: float = 600,
+                runner: list[str] = ()) -> str:
+    """Runs a built program on its workload (in a fresh folder; runner: e.g. qemu-user for a
+    cross target); its exit status and stdout, the text that is compared between builds."""
     stdin = open(expand([p.stdin], **paths)[0], "rb") if p.stdin else subprocess.DEVNULL
     with tempfile.TemporaryDirectory() as cwd:
-        r = subprocess.run(run_command(p, exe, paths), stdin=stdin, capture_output=True,
+        r = subprocess.run([*runner, *run_command(p, exe, paths)], stdin=stdin, capture_output=True,
                            cwd=cwd, timeout=timeout)
     return f"exit {r.returncode}\n" + r.stdout.decode(errors="replace")
 

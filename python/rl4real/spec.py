@@ -299,6 +299,9 @@ REPORT = [
                 "\\udcXX escapes, as Python's surrogateescape)"),
     ReportField("file", "string", "the module's source file name (escaped the same way)"),
     ReportField("target", "string", "the target triple"),
+    ReportField("reg_classes", "string", "register classes of the live ranges offered to the "
+                "policy, sorted, comma-separated (empty when no graph was built); on RISC-V the "
+                "scalar run's only: its vector registers are greedy's"),
     ReportField("allocator", "string", "`rl4real` when the policy was asked about the function; "
                 "`stock` when stock LLVM alone allocated it: RL allocation off, another allocator "
                 "chosen, or not asked (`fallback` says why)"),

@@ -45,6 +45,24 @@ def test_bench_quick(tmp_path):
     assert "| **total** | rl4real |" in (out / "results.md").read_text()
 
 
+@pytest.mark.parametrize("target", ["aarch64", "riscv64"])
+def test_bench_cross_target(tmp_path, target):
+    """Cross-built and run under qemu-user: outputs checked, scores from the target's report
+    lines, the policy really asked there; no run cost (callgrind is native only)."""
+    r = subprocess.run([sys.executable, "-m", "rl4real", "bench", "--target", target, "--corpus",
+                        str(ROOT / "bench" / "corpus.toml"), "--programs", "sort,sha256",
+                        "--configs", "greedy,rl4real", "--repeat", "1", "--out", str(tmp_path)],
+                       capture_output=True, text=True, timeout=900)
+    assert r.returncode == 0, r.stdout[-3000:] + r.stderr[-3000:]
+    data = json.loads((tmp_path / "results.json").read_text())
+    assert data["target"] == target and data["failures"] == []
+    for prog, per_config in data["programs"].items():
+        for res in per_config.values():
+            assert res["score"] > 0 and res["output_ok"] and "instructions" not in res, prog
+        assert per_config["rl4real"]["assigned_share"] > 0.3
+    assert f"Target {target}." in (tmp_path / "results.md").read_text()
+
+
 def test_bench_rejects_unknown_configuration(tmp_path):
     r = subprocess.run([sys.executable, "-m", "rl4real", "bench", "--configs", "linear-scan",
                         "--programs", "sort", "--out", str(tmp_path)], cwd=ROOT,

@@ -133,3 +133,23 @@ def test_rollouts_on_a_local_ray_instance(tmp_path, corpus):
     r = subprocess.run(cmd, capture_output=True, text=True, timeout=1200, env=env)
     assert r.returncode == 0, r.stdout[-3000:] + r.stderr[-5000:]
     assert int(metrics(run)[0]["rollouts_ok"]) == 2
+
+
+def test_rollouts_on_several_targets(tmp_path, corpus):
+    """--targets: each file's rollout is built for one target in turn (RISC-V under qemu-user),
+    against a stock baseline built for that target; both give episodes."""
+    run = tmp_path / "run"
+    train(run, corpus, "--iterations", "1", "--targets", "x86_64,riscv64")
+    outcomes = [json.loads(p.read_text()) for p in (run / "rollouts" / "0000").glob("*.json")]
+    by_target = {o["task"].partition("/")[0].partition("@")[2] or "x86_64": o for o in outcomes}
+    assert set(by_target) == {"x86_64", "riscv64"}, outcomes
+    assert all(o["status"] == "ok" for o in outcomes), outcomes
+    assert any((run / "baseline").glob("*@riscv64/output.txt"))
+    assert int(metrics(run)[0]["episodes"]) > 0
+
+
+def test_unknown_target_is_refused(tmp_path, corpus):
+    r = subprocess.run([sys.executable, "-m", "rl4real", "train", "--out", str(tmp_path / "r"),
+                        "--set", f"corpus={corpus}", "--targets", "x86_64,sparc"],
+                       capture_output=True, text=True, timeout=120)
+    assert r.returncode == 2 and "unknown target 'sparc'" in r.stderr

@@ -98,6 +98,9 @@ class OrtBackend:
         opts.add_session_config_entry("session.intra_op.allow_spinning", "0")
         opts.add_session_config_entry("session.inter_op.allow_spinning", "0")
         opts.log_severity_level = 3
+        # Without the arena, tensors of a big function go back to malloc instead of growing a
+        # pool to the next power of two: sqlite3's peak memory 413 -> 394 MiB, same results.
+        opts.enable_cpu_mem_arena = False
         # Sessions are made when first used (inference uses only round_inference); a missing or
         # corrupt file is an error now, not at the first function that would need it.
         store.check_files(model_dir, manifest, list(model_io.ONNX_FILES.values())

@@ -16,7 +16,7 @@ def main(args) -> int:
     try:
         for s in args.set:
             cfg.set(s)
-        for name in ("iterations", "workers", "init"):
+        for name in ("iterations", "workers", "init", "targets"):
             if getattr(args, name) is not None:
                 cfg.set(f"{name}={getattr(args, name)}")
     except ValueError as e:
@@ -27,6 +27,15 @@ def main(args) -> int:
         cfg.set(f"corpus={default_corpus()}")
     if not Path(cfg.corpus).is_file():
         print(f"rl4real train: no corpus file {cfg.corpus}: --set corpus=PATH", file=sys.stderr)
+        return 2
+    from .. import targets
+    try:
+        problems = [targets.get(t).missing() for t in cfg.targets.split(",")]
+    except ValueError as e:
+        print(f"rl4real train: {e}", file=sys.stderr)
+        return 2
+    if any(problems):
+        print(f"rl4real train: {'; '.join(filter(None, problems))}", file=sys.stderr)
         return 2
     from .loop import Run
     try:

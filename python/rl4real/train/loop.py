@@ -6,7 +6,7 @@ export. Everything lives in the run directory:
   checkpoints/NNNN.pt         weights + optimizer + metrics before iteration NNNN (0000: initial)
   policies/NNNN/              the weights of iteration NNNN as a model directory (what clang ran)
   rollouts/NNNN/*.pkl, *.json episodes and outcome of each rollout (kept: a resumed run reuses them)
-  baseline/PROGRAM/           stock greedy objects, per-function scores and output
+  baseline/PROGRAM[@TARGET]/  stock greedy objects, per-function scores and output (per target)
   metrics.csv, curve.png      one row per iteration
   model/                      the final model directory (weights, ONNX, manifest)
 
@@ -119,16 +119,27 @@ class Run:
     def _sources(self) -> list[tuple[corpus.Program, int]]:
         return [(p, i) for p in self.programs for i in range(len(p.sources))]
 
+    def _targets(self) -> list[str]:
+        return self.cfg.targets.split(",")
+
+    @staticmethod
+    def _key(program: str, target: str) -> str:
+        """A program built for a target: its baseline folder and rollout names (x86-64 plain)."""
+        return program if target == "x86_64" else f"{program}@{target}"
+
     def baselines(self) -> dict:
-        """Stock builds (once per run dir); also prepares each program's source paths once."""
+        """Stock builds per target (once per run dir); also prepares each program's source paths
+        once."""
         out = {}
         self.paths = {}
         for p in self.programs:
-            self.say(f"stock build of {p.name} ({len(p.sources)} files)")
             self.paths[p.name] = corpus.prepare_paths(self.corpus_path.parent.resolve(), p,
                                                            self.dir / "baseline" / p.name)
-            out[p.name] = rollout.build_baseline(p, self.paths[p.name], str(plugin_path()),
-                                                 self.dir / "baseline" / p.name, self.cfg.workers)
+            for t in self._targets():
+                key = self._key(p.name, t)
+                self.say(f"stock build of {key} ({len(p.sources)} files)")
+                out[key] = rollout.build_baseline(p, self.paths[p.name], str(plugin_path()),
+                                                  self.dir / "baseline" / key, self.cfg.workers, t)
         return out
 
     def tasks(self, it: int, baselines: dict, model_dir: Path) -> list[rollout.Task]:
@@ -141,17 +152,20 @@ class Run:
                "RL4REAL_TIMEOUT": str(self.cfg.policy_timeout_s)}
         tasks = []
         k = self.cfg.samples_per_file
+        ts = self._targets()
         for pick in sorted(picks.tolist()):
             p, i = sources[pick]
+            t = ts[(pick + it) % len(ts)]  # every file meets every target over the iterations
+            name = self._key(p.name, t)
             for j in range(k):  # k samples of one file: the "loo" baseline compares them
                 suffix = f"#{j}" if k > 1 else ""
                 tasks.append(rollout.Task(
-                    name=f"{p.name}/{i}{suffix}", program=p,
+                    name=f"{name}/{i}{suffix}", program=p,
                     paths={key: str(v) for key, v in self.paths[p.name].items()}, index=i,
-                    baseline=baselines[p.name], model_dir=str(model_dir),
-                    out=str(out_dir / f"{p.name}.{i}{'.' + str(j) if k > 1 else ''}.pkl"),
+                    baseline=baselines[name], model_dir=str(model_dir),
+                    out=str(out_dir / f"{name}.{i}{'.' + str(j) if k > 1 else ''}.pkl"),
                     seed=int(self.cfg.seed * 1_000_003 + it * k + j), env=env,
-                    timeout_s=self.cfg.rollout_timeout_s))
+                    timeout_s=self.cfg.rollout_timeout_s, target=t))
         return tasks
 
     def collect(self, tasks: list[rollout.Task], progress: Progress) -> list[dict]:

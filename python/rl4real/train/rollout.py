@@ -18,7 +18,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .. import corpus
+from .. import corpus, targets
 from ..paths import plugin_path
 from ..report import load as load_report
 from . import trajectory
@@ -46,11 +46,14 @@ class Task:
     seed: int
     env: dict[str, str] = field(default_factory=dict)  # RL4REAL_* settings
     timeout_s: float = 600.0
+    target: str = "x86_64"          # rl4real.targets name: what the file is built and run for
 
 
 def build_baseline(program: corpus.Program, paths: dict, plugin: str, work: Path,
-                   workers: int = 1) -> Baseline:
-    """Compiles every source with greedy (the plugin loaded, switched off, scoring on)."""
+                   workers: int = 1, target: str = "x86_64") -> Baseline:
+    """Compiles every source with greedy (the plugin loaded, switched off, scoring on) for
+    target."""
+    tgt = targets.get(target)
     work.mkdir(parents=True, exist_ok=True)
     done = work / "baseline.json"
     if done.exists():
@@ -60,7 +63,8 @@ def build_baseline(program: corpus.Program, paths: dict, plugin: str, work: Path
         obj, report = work / f"{i}.o", work / f"{i}.report.jsonl"
         report.unlink(missing_ok=True)
         env = dict(os.environ, RL4REAL_ENABLE="0", RL4REAL_REPORT=str(report))
-        cmd = corpus.compile_command(program, paths, [CLANG, "-O2", f"-fpass-plugin={plugin}"], src, obj)
+        cmd = corpus.compile_command(program, paths, [CLANG, *tgt.cc, "-O2", f"-fpass-plugin={plugin}"],
+                                     src, obj)
         r = subprocess.run(cmd, env=env, capture_output=True, text=True)
         if r.returncode:
             raise RuntimeError(f"stock compile failed: {' '.join(cmd)}\n{r.stderr[-3000:]}")
@@ -70,9 +74,9 @@ def build_baseline(program: corpus.Program, paths: dict, plugin: str, work: Path
     with ThreadPoolExecutor(workers) as pool:
         scores = list(pool.map(compile_one, range(len(sources)), sources))
     objects = [str(work / f"{i}.o") for i in range(len(sources))]
-    exe = corpus.link(program, [Path(o) for o in objects], work / program.name)
+    exe = corpus.link(program, [Path(o) for o in objects], work / program.name, tgt.link)
     output = work / "output.txt"
-    output.write_text(corpus.run_program(program, exe, paths))
+    output.write_text(corpus.run_program(program, exe, paths, runner=tgt.runner))
     b = Baseline(objects, scores, str(output))
     done.write_text(json.dumps(b.__dict__))
     return b
@@ -111,16 +115,18 @@ def _run(task: Task) -> dict:
         env = dict(os.environ, RL4REAL_ENABLE="1", RL4REAL_POLICY="sample",
                    RL4REAL_MODEL_DIR=task.model_dir, RL4REAL_SEED=str(task.seed),
                    RL4REAL_REPORT=str(report), RL4REAL_TRAJECTORIES=str(traj), **task.env)
-        plugin = str(plugin_path())
-        cmd = corpus.compile_command(p, task.paths, [CLANG, "-O2", f"-fpass-plugin={plugin}"], src, obj)
+        plugin, tgt = str(plugin_path()), targets.get(task.target)
+        cmd = corpus.compile_command(p, task.paths, [CLANG, *tgt.cc, "-O2", f"-fpass-plugin={plugin}"],
+                                     src, obj)
         deadline = time.monotonic() + task.timeout_s
         r = subprocess.run(cmd, env=env, capture_output=True, text=True, timeout=task.timeout_s)
         if r.returncode:
             return {"status": "crashed", "reason": f"clang exit {r.returncode}: {r.stderr[-1500:]}"}
         objects = [Path(o) for o in task.baseline.objects]
         objects[task.index] = obj
-        exe = corpus.link(p, objects, tmp / p.name)
-        output = corpus.run_program(p, exe, task.paths, timeout=max(1.0, deadline - time.monotonic()))
+        exe = corpus.link(p, objects, tmp / p.name, tgt.link)
+        output = corpus.run_program(p, exe, task.paths, timeout=max(1.0, deadline - time.monotonic()),
+                                    runner=tgt.runner)
         if output != Path(task.baseline.output_file).read_text():
             return {"status": "wrong_output", "reason": f"{p.name} output differs from the stock build"}
         records = {rec["function"]: rec for rec in load_report(report)} if report.exists() else {}
