@@ -7,34 +7,15 @@ extension to show that run and the policy's scalar run side by side."""
 
 import shutil
 import subprocess
-from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 
 from conftest import CLANG, PROGRAMS, read_report
-from rl4real import corpus, spec
+from rl4real import corpus, spec, targets
+from rl4real.targets import Target
 
-
-@dataclass(frozen=True)
-class Target:
-    name: str
-    triple: str
-    march: tuple[str, ...] = ()
-    qemu_cpu: tuple[str, ...] = ()
-
-    @property
-    def qemu(self) -> list[str]:
-        return [f"qemu-{self.triple.split('-')[0]}-static", *self.qemu_cpu, "-L", f"/usr/{self.triple}"]
-
-    @property
-    def link(self) -> tuple[str, ...]:
-        return (f"--target={self.triple}", *self.march, "-fuse-ld=lld")
-
-
-AARCH64 = Target("aarch64", "aarch64-linux-gnu")
-RISCV64 = Target("riscv64", "riscv64-linux-gnu")
-RISCV64V = Target("riscv64-v", "riscv64-linux-gnu", ("-march=rv64gcv",), ("-cpu", "rv64,v=true"))
+AARCH64, RISCV64, RISCV64V = (targets.get(n) for n in ("aarch64", "riscv64", "riscv64-v"))
 TARGETS = [AARCH64, RISCV64]
 DEFAULT = spec.OPTIONS_BY_KEY["policy"].default
 POLICIES = [DEFAULT, "hierarchical", "random-split"]
@@ -46,10 +27,8 @@ ids = lambda ts: [t.name for t in ts]  # noqa: E731
 
 @pytest.fixture(scope="module", autouse=True)
 def cross_tools():
-    for t in (AARCH64, RISCV64):
-        missing = [x for x in (t.qemu[0], "ld.lld-22") if not shutil.which(x)]
-        assert not missing and Path(f"/usr/{t.triple}/lib").is_dir(), \
-            f"missing {missing or f'the {t.name} sysroot'}: run scripts/setup.sh"
+    problems = [t.missing() for t in (AARCH64, RISCV64)]
+    assert not any(problems), problems
 
 
 def cc(t: Target, plugin=None, policy=None, report=None) -> list[str]:
@@ -57,7 +36,7 @@ def cc(t: Target, plugin=None, policy=None, report=None) -> list[str]:
     gets a budget of 200 splits per function: the graph is rebuilt after each split, so at
     1000 the largest functions of Lua and sqlite3 (4000-5000 ranges) take about a minute here
     and hit the policy's time budget."""
-    cmd = [CLANG, f"--target={t.triple}", *t.march, "-O2", "-w"]
+    cmd = [CLANG, *t.cc, "-O2", "-w"]
     if policy:
         cmd += [f"-fpass-plugin={plugin}", "-mllvm", f"-rl4real-policy={policy}",
                 "-mllvm", f"-rl4real-report={report}", "-mllvm", "-verify-machineinstrs"]
@@ -72,7 +51,7 @@ def build(t: Target, cmd: list[str], src: Path, exe: Path, *extra: str) -> Path:
 
 
 def run(t: Target, exe, *args, timeout=600, **kw) -> str:
-    r = subprocess.run([*t.qemu, str(exe), *args], capture_output=True, text=True,
+    r = subprocess.run([*t.runner, str(exe), *args], capture_output=True, text=True,
                        timeout=timeout, **kw)
     return f"exit {r.returncode}\n{r.stdout}"
 
@@ -179,7 +158,7 @@ def test_lua_passes_its_own_test_suite(plugin, tmp_path, t, policy):
 
 
 def sqlite_output(t: Target, shell: Path) -> bytes:
-    r = subprocess.run([*t.qemu, str(shell), ":memory:"], stdin=WORKLOAD.open("rb"),
+    r = subprocess.run([*t.runner, str(shell), ":memory:"], stdin=WORKLOAD.open("rb"),
                        capture_output=True, timeout=1200)
     assert r.returncode == 0, r.stderr[-2000:]
     return r.stdout
