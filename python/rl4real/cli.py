@@ -29,7 +29,7 @@ def main(argv: list[str] | None = None) -> int:
                    help="comma-separated: greedy, basic, pbqp, rl4real[:POLICY][/OPTION=VALUE...] "
                    "(default: %(default)s)")
     p.add_argument("--programs", help="comma-separated program names (default: all)")
-    p.add_argument("--split", choices=["train", "validation"],
+    p.add_argument("--split", choices=["train", "validation", "test"],
                    help="only the corpus's programs of this split (see `rl4real train`)")
     p.add_argument("--quick", action="store_true", help="CI-sized: the corpus's quick programs, 1 repeat")
     p.add_argument("--repeat", type=int, help="compile repeats for timing (default 3; 1 with --quick)")

@@ -94,7 +94,8 @@ class Program:
     libs: list[str] = field(default_factory=list)
     stdin: str = ""
     quick: bool = False
-    split: str = ""  # "train": rl4real train learns on its sources; "validation": never trained on
+    split: str = ""  # "train": rl4real train learns on its sources; "validation": never trained on;
+                     # "test": held out from both, for final figures only
 
 
 def load_corpus(path: Path) -> list[Program]:
