@@ -125,12 +125,12 @@ bool MLRAPass::runOnMachineFunction(MachineFunction &MF) {
   // Greedy computes the same weights and hints again when it starts; the policy needs them now.
   VirtRegAuxInfo VRAI(MF, LIS, VRM, Loops, MBFI);
   VRAI.calculateSpillWeightsAndHints();
-  bool Built = G.build(Ctx, options::getInt(options::MaxEdges));
+  if (!G.build(Ctx, options::getInt(options::MaxEdges)))
+    return LeaveToGreedy("too_large"); // edges past max-edges: the graph alone would cost more
+                                       // memory than greedy uses
   std::vector<std::string> Classes = G.ClassNames;
   std::sort(Classes.begin(), Classes.end());
-  Rec.RegClasses = join(Classes, ",");
-  if (!Built)
-    return LeaveToGreedy("too_large"); // edges past max-edges: the graph alone would cost more
+  Rec.RegClasses = join(Classes, ","); // edges past max-edges: the graph alone would cost more
                                        // memory than greedy uses
 
   Rec.PolicyRan = true; // from here on the policy is asked

@@ -96,9 +96,11 @@ const void *placeAfter(const Triple &T) {
   if (T.isAArch64()) {
     Name = "aarch64-post-coalescer-pass";
   } else if (T.isRISCV()) {
+    // LLVM 22's RISC-V option is a cl::opt<bool>, on by default (tests/lit/riscv64.test checks
+    // both settings, so a change of its type or name in a later LLVM shows there).
     auto &Options = cl::getRegisteredOptions();
     auto It = Options.find("riscv-enable-dead-defs");
-    bool DeadDefs = It != Options.end() && static_cast<cl::opt<bool> *>(It->second)->getValue();
+    bool DeadDefs = It == Options.end() || static_cast<cl::opt<bool> *>(It->second)->getValue();
     Name = DeadDefs ? "riscv-dead-defs" : "riscv-insert-vsetvli";
   } else {
     return &MachineSchedulerID;

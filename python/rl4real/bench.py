@@ -9,7 +9,7 @@ the same run.
 - run cost from `valgrind --tool=callgrind --cache-sim=yes` (instructions, data reads + writes),
   deterministic; every build's output is checked against the greedy build's.
 
-With `--target aarch64|riscv64` the corpus is cross-compiled and run under qemu-user, outputs
+With `--target aarch64|riscv64|riscv64-v` the corpus is cross-compiled and run under qemu-user, outputs
 checked the same way; run cost is not measured there (callgrind counts native programs only, and
 Debian's qemu-user ships no instruction-counting plugin).
 """
@@ -83,10 +83,10 @@ class Config:
 
 class Bench:
     def __init__(self, corpus_dir: Path, programs: list[Program], configs: list[Config], out: Path,
-                 repeats: int, callgrind: bool, target: targets.Target = targets.TARGETS["x86_64"]):
+                 repeats: int, callgrind: bool, target: targets.Target | None = None):
         self.bench_dir = corpus_dir.resolve()  # {bench} in the corpus file
         self.programs, self.configs, self.out = programs, configs, out
-        self.repeats, self.target = repeats, target
+        self.repeats, self.target = repeats, target or targets.host()
         self.callgrind = callgrind and target.native  # callgrind counts native programs only
         self.plugin = str(plugin_path())
         self.work = out.resolve() / "work"  # absolute: programs run in a temporary folder
@@ -123,8 +123,7 @@ class Bench:
             report.unlink(missing_ok=True)
         env = dict(os.environ, **c.env)
         env["RL4REAL_REPORT"] = str(report) if rep == 0 else ""
-        cmd = compile_command(p, paths, [CLANG, *self.target.cc, "-O2", f"-fpass-plugin={self.plugin}",
-                                                 *c.flags],
+        cmd = compile_command(p, paths, self.target.compiler(f"-fpass-plugin={self.plugin}", *c.flags),
                               src, d / f"{index}.o")
         t0 = time.perf_counter()
         proc = subprocess.Popen(cmd, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
@@ -274,7 +273,7 @@ def sign_agreement(rows: list[dict], key: str) -> float | None:
 
 def markdown(data: dict) -> str:
     configs = data["configs"]
-    target = data.get("target", "x86_64")
+    target = data.get("target", targets.host().name)
     lines = [f"Target {target}. Ratios to `{REFERENCE}` (lower is better; total = sum over "
              "programs / sum for greedy)."
              + ("" if targets.get(target).native else " Built for the target and run under "
@@ -373,6 +372,8 @@ def run(args) -> int:
         programs = [p for p in programs if p.split == args.split]
     elif args.quick:
         programs = [p for p in programs if p.quick]
+    else:  # the test split is held out: only --split test or --programs reach it
+        programs = [p for p in programs if p.split != "test"]
     specs = args.configs.split(",")
     if REFERENCE not in specs:
         specs.insert(0, REFERENCE)
@@ -385,7 +386,7 @@ def run(args) -> int:
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
 
-    target = targets.get(args.target)
+    target = targets.get(args.target) if args.target else targets.host()
     if target.missing():
         print(f"rl4real bench: {target.missing()}", file=sys.stderr)
         return 2

@@ -30,13 +30,14 @@ def main(argv: list[str] | None = None) -> int:
                    "(default: %(default)s)")
     p.add_argument("--programs", help="comma-separated program names (default: all)")
     p.add_argument("--split", choices=["train", "validation", "test"],
-                   help="only the corpus's programs of this split (see `rl4real train`)")
+                   help="only the corpus's programs of this split (see `rl4real train`; by "
+                   "default every program but the held-out test split)")
     p.add_argument("--quick", action="store_true", help="CI-sized: the corpus's quick programs, 1 repeat")
     p.add_argument("--repeat", type=int, help="compile repeats for timing (default 3; 1 with --quick)")
     p.add_argument("--no-callgrind", action="store_true", help="skip run-cost measurement")
-    p.add_argument("--target", default="x86_64", choices=list(targets.TARGETS),
-                   help="build for this target; others than x86-64 run under qemu-user, without "
-                   "run cost (default: %(default)s)")
+    p.add_argument("--target", choices=list(targets.TARGETS),
+                   help="build for this target (default: this machine's); another than this "
+                   "machine's runs under qemu-user, without run cost")
     p.add_argument("--backend", default="", help="RL4REAL_BACKEND for rl4real configurations")
     p.add_argument("--model-dir", default="", help="RL4REAL_MODEL_DIR for rl4real configurations")
     p.add_argument("--out", default="bench-results", help="output folder (default: %(default)s)")
@@ -62,7 +63,8 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--workers", type=int, help="local rollout processes (default: all cores)")
     p.add_argument("--init", help="starting weights: cloned (default), default, random or a model directory")
     p.add_argument("--targets", help="comma-separated targets the rollouts are built for, in turn "
-                   f"({', '.join(targets.TARGETS)}; default x86_64; others run under qemu-user)")
+                   f"({', '.join(targets.TARGETS)}; default: this machine's; others run under "
+                   "qemu-user)")
     p.add_argument("--ray", metavar="ADDRESS", help="run rollouts on a Ray cluster ('local' starts one here)")
     p.add_argument("--set", action="append", default=[], metavar="NAME=VALUE",
                    help="any TrainConfig field (rl4real/train/config.py), repeatable")

@@ -18,13 +18,22 @@ class Target:
     qemu_cpu: tuple[str, ...] = ()    # qemu-user's -cpu for those
 
     @property
+    def arch(self) -> str:
+        return self.triple.split("-")[0]
+
+    @property
     def native(self) -> bool:
-        return self.triple.split("-")[0] == platform.machine() and not self.march
+        return self.arch == platform.machine() and not self.march
 
     @property
     def cc(self) -> list[str]:
         """Compile flags (empty for the machine's own target: the stock command stays as it is)."""
         return [] if self.native else [f"--target={self.triple}", *self.march]
+
+    def compiler(self, *flags: str) -> list[str]:
+        """clang-22 -O2 for this target, then flags (the plugin's, a benchmark configuration's)."""
+        from .corpus import CLANG
+        return [CLANG, *self.cc, "-O2", *flags]
 
     @property
     def link(self) -> tuple[str, ...]:
@@ -35,7 +44,7 @@ class Target:
         """What runs a program built for this target here (nothing for native)."""
         if self.native:
             return []
-        return [f"qemu-{self.triple.split('-')[0]}-static", *self.qemu_cpu, "-L", f"/usr/{self.triple}"]
+        return [f"qemu-{self.arch}-static", *self.qemu_cpu, "-L", f"/usr/{self.triple}"]
 
     def missing(self) -> str | None:
         """Why programs for this target cannot be built and run here, or None."""
@@ -56,7 +65,17 @@ TARGETS = {t.name: t for t in (
 )}
 
 
+def host() -> Target:
+    """This machine's own target (the default of `bench --target` and `train --targets`)."""
+    for t in TARGETS.values():
+        if t.native:
+            return t
+    raise ValueError(f"rl4real allocates for {', '.join(TARGETS)}; this machine is "
+                     f"{platform.machine()}")
+
+
 def get(name: str) -> Target:
+    name = name.strip()
     if name not in TARGETS:
         raise ValueError(f"unknown target {name!r}: one of {', '.join(TARGETS)}")
     return TARGETS[name]

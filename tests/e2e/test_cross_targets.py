@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import CLANG, PROGRAMS, read_report
+from conftest import PROGRAMS, read_report
 from rl4real import corpus, spec, targets
 from rl4real.targets import Target
 
@@ -36,7 +36,7 @@ def cc(t: Target, plugin=None, policy=None, report=None) -> list[str]:
     gets a budget of 200 splits per function: the graph is rebuilt after each split, so at
     1000 the largest functions of Lua and sqlite3 (4000-5000 ranges) take about a minute here
     and hit the policy's time budget."""
-    cmd = [CLANG, *t.cc, "-O2", "-w"]
+    cmd = t.compiler("-w")
     if policy:
         cmd += [f"-fpass-plugin={plugin}", "-mllvm", f"-rl4real-policy={policy}",
                 "-mllvm", f"-rl4real-report={report}", "-mllvm", "-verify-machineinstrs"]
@@ -46,7 +46,7 @@ def cc(t: Target, plugin=None, policy=None, report=None) -> list[str]:
 
 
 def build(t: Target, cmd: list[str], src: Path, exe: Path, *extra: str) -> Path:
-    subprocess.run([*cmd, "-fuse-ld=lld", *extra, str(src), "-o", str(exe), "-lm"], check=True)
+    subprocess.run([*cmd, *t.link, *extra, str(src), "-o", str(exe), "-lm"], check=True)
     return exe
 
 
@@ -61,7 +61,7 @@ def check_report(report, policy, t: Target):
     ranges (never silently nothing), split only when it splits, and on RISC-V was offered no
     vector register class (those are greedy's run)."""
     recs = read_report(report)
-    assert recs and all(r["target"].startswith(t.triple.split("-")[0]) for r in recs)
+    assert recs and all(r["target"].startswith(t.arch) for r in recs)
     keys = [(r["file"], r["function"]) for r in recs]
     assert len(keys) == len(set(keys)), "a function reported twice"
     asked = [r for r in recs if r["allocator"] == "rl4real"]
@@ -69,7 +69,7 @@ def check_report(report, policy, t: Target):
     assert sum(r["assigned"] for r in asked) / sum(r["nodes"] for r in asked) > 0.3
     assert (sum(r["split"] for r in asked) > 0) == (policy == "random-split")
     classes = {c for r in asked for c in r["reg_classes"].split(",")}
-    if t.triple.startswith("riscv"):
+    if t.arch == "riscv64":
         assert classes and all(c.startswith(("GPR", "FPR")) for c in classes), classes
 
 

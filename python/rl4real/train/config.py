@@ -20,9 +20,9 @@ class TrainConfig:
     workers: int = os.cpu_count() or 1   # local rollout processes
     rollout_timeout_s: float = 600.0     # a compile + link + check past this is skipped
     policy_timeout_s: float = 120.0      # per function, inside the plugin (-rl4real-timeout)
-    targets: str = "x86_64"              # comma-separated (rl4real.targets): each file's
-                                         # rollout is built for one of them, in turn; others than
-                                         # x86-64 run under qemu-user
+    targets: str = ""                    # comma-separated (rl4real.targets; "": this
+                                         # machine's): each file's rollout is built for one of
+                                         # them, in turn; others run under qemu-user
     split_budget: int = 2                # splits per function allowed while sampling
     backend: str = "onnxruntime"         # inference backend inside clang while sampling
     init: str = "cloned"                 # starting weights: cloned | default | random | a model dir

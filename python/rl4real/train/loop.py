@@ -27,7 +27,7 @@ from pathlib import Path
 import numpy as np
 import torch
 
-from .. import corpus
+from .. import corpus, targets
 from ..progress import Progress
 from ..models import export, model_io, nets, store
 from ..paths import plugin_path
@@ -120,12 +120,13 @@ class Run:
         return [(p, i) for p in self.programs for i in range(len(p.sources))]
 
     def _targets(self) -> list[str]:
-        return self.cfg.targets.split(",")
+        return [t.strip() for t in self.cfg.targets.split(",")] if self.cfg.targets else [targets.host().name]
 
     @staticmethod
     def _key(program: str, target: str) -> str:
-        """A program built for a target: its baseline folder and rollout names (x86-64 plain)."""
-        return program if target == "x86_64" else f"{program}@{target}"
+        """A program built for a target: its baseline folder and rollout names (this machine's
+        target plain)."""
+        return program if targets.get(target).native else f"{program}@{target}"
 
     def baselines(self) -> dict:
         """Stock builds per target (once per run dir); also prepares each program's source paths
@@ -155,7 +156,7 @@ class Run:
         ts = self._targets()
         for pick in sorted(picks.tolist()):
             p, i = sources[pick]
-            t = ts[(pick + it) % len(ts)]  # every file meets every target over the iterations
+            t = ts[(pick + it) % len(ts)]  # by file number and iteration: all targets each iteration
             name = self._key(p.name, t)
             for j in range(k):  # k samples of one file: the "loo" baseline compares them
                 suffix = f"#{j}" if k > 1 else ""

@@ -23,9 +23,6 @@ from ..paths import plugin_path
 from ..report import load as load_report
 from . import trajectory
 
-CLANG = corpus.CLANG
-
-
 @dataclass
 class Baseline:
     """The stock build of a training program: objects, per-function greedy scores, output."""
@@ -46,14 +43,14 @@ class Task:
     seed: int
     env: dict[str, str] = field(default_factory=dict)  # RL4REAL_* settings
     timeout_s: float = 600.0
-    target: str = "x86_64"          # rl4real.targets name: what the file is built and run for
+    target: str = ""                # rl4real.targets name ("": this machine's): built and run for
 
 
 def build_baseline(program: corpus.Program, paths: dict, plugin: str, work: Path,
-                   workers: int = 1, target: str = "x86_64") -> Baseline:
+                   workers: int = 1, target: str = "") -> Baseline:
     """Compiles every source with greedy (the plugin loaded, switched off, scoring on) for
     target."""
-    tgt = targets.get(target)
+    tgt = targets.get(target) if target else targets.host()
     work.mkdir(parents=True, exist_ok=True)
     done = work / "baseline.json"
     if done.exists():
@@ -63,8 +60,7 @@ def build_baseline(program: corpus.Program, paths: dict, plugin: str, work: Path
         obj, report = work / f"{i}.o", work / f"{i}.report.jsonl"
         report.unlink(missing_ok=True)
         env = dict(os.environ, RL4REAL_ENABLE="0", RL4REAL_REPORT=str(report))
-        cmd = corpus.compile_command(program, paths, [CLANG, *tgt.cc, "-O2", f"-fpass-plugin={plugin}"],
-                                     src, obj)
+        cmd = corpus.compile_command(program, paths, tgt.compiler(f"-fpass-plugin={plugin}"), src, obj)
         r = subprocess.run(cmd, env=env, capture_output=True, text=True)
         if r.returncode:
             raise RuntimeError(f"stock compile failed: {' '.join(cmd)}\n{r.stderr[-3000:]}")
@@ -115,9 +111,9 @@ def _run(task: Task) -> dict:
         env = dict(os.environ, RL4REAL_ENABLE="1", RL4REAL_POLICY="sample",
                    RL4REAL_MODEL_DIR=task.model_dir, RL4REAL_SEED=str(task.seed),
                    RL4REAL_REPORT=str(report), RL4REAL_TRAJECTORIES=str(traj), **task.env)
-        plugin, tgt = str(plugin_path()), targets.get(task.target)
-        cmd = corpus.compile_command(p, task.paths, [CLANG, *tgt.cc, "-O2", f"-fpass-plugin={plugin}"],
-                                     src, obj)
+        plugin = str(plugin_path())
+        tgt = targets.get(task.target) if task.target else targets.host()
+        cmd = corpus.compile_command(p, task.paths, tgt.compiler(f"-fpass-plugin={plugin}"), src, obj)
         deadline = time.monotonic() + task.timeout_s
         r = subprocess.run(cmd, env=env, capture_output=True, text=True, timeout=task.timeout_s)
         if r.returncode:
