@@ -16,7 +16,7 @@ import tempfile
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
-from rl4real import corpus, runcost
+from rl4real import corpus, runcost, targets
 
 CORPUS = Path(__file__).parent / "corpus.toml"
 SETTINGS = ["-regalloc-csr-first-time-cost=5", "-regalloc-csr-first-time-cost=20",
@@ -25,7 +25,7 @@ SETTINGS = ["-regalloc-csr-first-time-cost=5", "-regalloc-csr-first-time-cost=20
 
 
 def own_cost(p, flags: list[str], work: Path) -> tuple[int, bytes]:
-    cc = [corpus.CLANG, "-O2", *[a for f in flags for a in ("-mllvm", f)]]
+    cc = targets.get().compiler(*[a for f in flags for a in ("-mllvm", f)])
     m = runcost.measure(p, corpus.build(CORPUS, p.name, cc, work), CORPUS.parent.resolve())
     return sum(runcost.instructions(m["own"]).values()), m["stdout"]
 

@@ -130,8 +130,7 @@ bool MLRAPass::runOnMachineFunction(MachineFunction &MF) {
                                        // memory than greedy uses
   std::vector<std::string> Classes = G.ClassNames;
   std::sort(Classes.begin(), Classes.end());
-  Rec.RegClasses = join(Classes, ","); // edges past max-edges: the graph alone would cost more
-                                       // memory than greedy uses
+  Rec.RegClasses = join(Classes, ",");
 
   Rec.PolicyRan = true; // from here on the policy is asked
   const TargetRegisterInfo &TRI = *MF.getSubtarget().getRegisterInfo();

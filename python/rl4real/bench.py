@@ -87,7 +87,7 @@ class Bench:
         self.bench_dir = corpus_dir.resolve()  # {bench} in the corpus file
         self.programs, self.configs, self.out = programs, configs, out
         self.repeats, self.target = repeats, target or targets.host()
-        self.callgrind = callgrind and target.native  # callgrind counts native programs only
+        self.callgrind = callgrind and self.target.native  # callgrind counts native programs only
         self.plugin = str(plugin_path())
         self.work = out.resolve() / "work"  # absolute: programs run in a temporary folder
         self.results: dict = {p.name: {c.name: {"compile": []} for c in configs} for p in programs}
@@ -386,7 +386,7 @@ def run(args) -> int:
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
 
-    target = targets.get(args.target) if args.target else targets.host()
+    target = targets.get(args.target or "")
     if target.missing():
         print(f"rl4real bench: {target.missing()}", file=sys.stderr)
         return 2

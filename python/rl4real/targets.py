@@ -9,6 +9,8 @@ import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
+from .corpus import CLANG
+
 
 @dataclass(frozen=True)
 class Target:
@@ -32,7 +34,6 @@ class Target:
 
     def compiler(self, *flags: str) -> list[str]:
         """clang-22 -O2 for this target, then flags (the plugin's, a benchmark configuration's)."""
-        from .corpus import CLANG
         return [CLANG, *self.cc, "-O2", *flags]
 
     @property
@@ -74,8 +75,16 @@ def host() -> Target:
                      f"{platform.machine()}")
 
 
-def get(name: str) -> Target:
+def get(name: str = "") -> Target:
+    """The target of that name; "" is this machine's."""
     name = name.strip()
+    if not name:
+        return host()
     if name not in TARGETS:
         raise ValueError(f"unknown target {name!r}: one of {', '.join(TARGETS)}")
     return TARGETS[name]
+
+
+def parse(names: str) -> list[Target]:
+    """A comma-separated list of target names ("": this machine's)."""
+    return [get(n) for n in names.split(",")] if names.strip() else [host()]

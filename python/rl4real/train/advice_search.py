@@ -27,7 +27,7 @@ from pathlib import Path
 
 import numpy as np
 
-from .. import corpus, runcost
+from .. import corpus, runcost, targets
 from ..paths import plugin_path
 from ..policies.advice import FEATURES, AdvicePolicy
 from ..progress import Progress
@@ -36,7 +36,7 @@ METRICS = ["iteration", "best_cost", "trial_min", "trial_max", "step_norm", "sec
 
 
 def _program_cost(corpus_path: Path, p, work: Path, env: dict) -> tuple[int, bytes, dict]:
-    cc = [corpus.CLANG, "-O2", f"-fpass-plugin={plugin_path()}"]
+    cc = targets.get().compiler(f"-fpass-plugin={plugin_path()}")
     exe = corpus.build(corpus_path, p.name, cc, work, env=env)
     m = runcost.measure(p, exe, corpus_path.parent.resolve())
     own = runcost.instructions(m["own"])

@@ -30,7 +30,7 @@ def main(args) -> int:
         return 2
     from .. import targets
     try:
-        problems = [targets.get(t).missing() for t in cfg.targets.split(",")] if cfg.targets else []
+        problems = [t.missing() for t in targets.parse(cfg.targets)]
     except ValueError as e:
         print(f"rl4real train: {e}", file=sys.stderr)
         return 2

@@ -120,7 +120,7 @@ class Run:
         return [(p, i) for p in self.programs for i in range(len(p.sources))]
 
     def _targets(self) -> list[str]:
-        return [t.strip() for t in self.cfg.targets.split(",")] if self.cfg.targets else [targets.host().name]
+        return [t.name for t in targets.parse(self.cfg.targets)]
 
     @staticmethod
     def _key(program: str, target: str) -> str:

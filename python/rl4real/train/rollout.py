@@ -23,6 +23,7 @@ from ..paths import plugin_path
 from ..report import load as load_report
 from . import trajectory
 
+
 @dataclass
 class Baseline:
     """The stock build of a training program: objects, per-function greedy scores, output."""
@@ -50,7 +51,7 @@ def build_baseline(program: corpus.Program, paths: dict, plugin: str, work: Path
                    workers: int = 1, target: str = "") -> Baseline:
     """Compiles every source with greedy (the plugin loaded, switched off, scoring on) for
     target."""
-    tgt = targets.get(target) if target else targets.host()
+    tgt = targets.get(target)
     work.mkdir(parents=True, exist_ok=True)
     done = work / "baseline.json"
     if done.exists():
@@ -112,7 +113,7 @@ def _run(task: Task) -> dict:
                    RL4REAL_MODEL_DIR=task.model_dir, RL4REAL_SEED=str(task.seed),
                    RL4REAL_REPORT=str(report), RL4REAL_TRAJECTORIES=str(traj), **task.env)
         plugin = str(plugin_path())
-        tgt = targets.get(task.target) if task.target else targets.host()
+        tgt = targets.get(task.target)
         cmd = corpus.compile_command(p, task.paths, tgt.compiler(f"-fpass-plugin={plugin}"), src, obj)
         deadline = time.monotonic() + task.timeout_s
         r = subprocess.run(cmd, env=env, capture_output=True, text=True, timeout=task.timeout_s)
