@@ -13,6 +13,8 @@ namespace rl4real {
 bool rlRequested();
 /// A target the plugin allocates for (others are left to stock LLVM).
 bool targetSupported(const llvm::Triple &T);
+/// This process's pipeline was given the MLRA pass (set by the pass-config callback).
+bool mlraInserted();
 
 /// Runs right before greedy: builds the interference graph, lets the policy assign registers
 /// through LiveRegMatrix (shared with greedy), and leaves the rest to greedy.

@@ -71,6 +71,10 @@ bool rl4real::rlRequested() {
           (options::getBool(options::MlraInference) && options::userChoseGreedy()));
 }
 
+static std::atomic<bool> MLRAInserted{false};
+
+bool rl4real::mlraInserted() { return MLRAInserted; }
+
 /// The targets RL allocation is tested on (AArch64 and RISC-V under qemu-user).
 bool rl4real::targetSupported(const Triple &T) {
   return T.getArch() == Triple::x86_64 || T.getArch() == Triple::aarch64 ||
@@ -141,6 +145,8 @@ void configure(TargetMachine &TM, PassManagerBase &PM, TargetPassConfig *PC) {
     return;
   }
   PC->insertPass(After, &MLRAPass::ID);
+  MLRAInserted = true; // the report pass checks that it ran: insertPass after a pass the
+                       // pipeline never adds adds nothing, and says nothing
   PC->insertPass(&RAGreedyLegacyID, &KeptCheckPass::ID);
   addAdvisors(PM); // greedy takes the policy's advice (session.advise) through these
 }

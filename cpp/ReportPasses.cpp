@@ -12,7 +12,10 @@
 #include "llvm/CodeGen/MachineRegisterInfo.h"
 #include "llvm/CodeGen/VirtRegMap.h"
 #include "llvm/IR/Module.h"
+#include "llvm/Support/raw_ostream.h"
 #include "llvm/Target/TargetMachine.h"
+
+#include <atomic>
 
 using namespace llvm;
 
@@ -40,6 +43,19 @@ bool KeptCheckPass::runOnMachineFunction(MachineFunction &MF) {
 
 char ReportPass::ID = 0;
 
+/// The MLRA pass was inserted but did not run before greedy: the pass it follows is not in this
+/// pipeline (a target that changed its pipeline, or llc -start-after past it). Greedy allocated
+/// alone; said once per process (an error in strict mode), never silently.
+static void notRun(const MachineFunction &MF) {
+  if (options::getBool(options::Strict))
+    return reportError(MF, "the MLRA pass did not run before greedy (strict mode)");
+  static std::atomic<bool> Said{false};
+  if (!Said.exchange(true))
+    errs() << "warning: rl4real: the MLRA pass did not run before greedy in function '"
+           << MF.getName() << "': the pass it follows is not in this compile's pipeline, so "
+           << "greedy allocated alone\n";
+}
+
 void ReportPass::getAnalysisUsage(AnalysisUsage &AU) const {
   AU.setPreservesAll();
   if (!options::get(options::Report).empty()) // scoring needs block frequencies
@@ -52,6 +68,8 @@ bool ReportPass::runOnMachineFunction(MachineFunction &MF) {
   // the function is scored once, after the final one.
   if (MF.getRegInfo().getNumVirtRegs())
     return false;
+  if (mlraInserted() && !findPending(MF) && !MF.getFunction().hasOptNone())
+    notRun(MF);
   if (options::get(options::Report).empty()) {
     PendingFunction Done; // nothing to report: the record ends here
     takePending(MF, Done);
