@@ -1,6 +1,8 @@
 """Policies against the offline host, which applies the same rules as the plugin (candidates,
 interference through shared register units, one assignment per node; rl4real.host)."""
 
+from pathlib import Path
+
 import numpy as np
 import pytest
 
@@ -10,10 +12,11 @@ from rl4real.session import Refusal, Session
 from rl4real.train.offline import OfflineHost
 
 
-def make_graph(n=6, edges=((0, 1), (1, 2), (2, 3), (0, 2), (3, 4)), regs=(10, 11, 12), weights=None):
+def make_graph(n=6, edges=((0, 1), (1, 2), (2, 3), (0, 2), (3, 4)), regs=(10, 11, 12), weights=None,
+               **features):
     """Every node has candidates `regs` (one unit each); node 5 is isolated."""
     weights = weights if weights is not None else np.arange(n, 0, -1)
-    return synthetic.graph(edges, [list(regs)] * n, node_spill_weight=weights, use_is_def=1)
+    return synthetic.graph(edges, [list(regs)] * n, node_spill_weight=weights, use_is_def=1, **features)
 
 
 def session_for(graph, function="f"):
@@ -44,6 +47,35 @@ def test_heuristic_gives_registers_to_heavy_ranges_first():
     s = session_for(g)
     load_policy("heuristic").allocate(s)
     assert s.assigned == {1: 10}
+
+
+PROBES = Path(__file__).parents[2] / "bench" / "probes" / "leave_to_greedy.py"
+
+
+def test_probe_calls_leaves_ranges_that_cross_a_call_to_greedy():
+    # node 1's candidate 10 is clobbered by a call inside the range
+    g = make_graph(n=3, edges=((0, 1),), regs=(10, 11), cand_clobbered=[0, 0, 1, 0, 0, 0])
+    s = session_for(g)
+    load_policy(f"{PROBES}:calls").allocate(s)
+    assert s.assigned == {0: 10, 2: 10}
+
+
+def test_probe_hints_keeps_a_neighbours_copy_hint_for_last():
+    # node 0 is heavier and visited first; register 10 is node 1's copy hint (its first row)
+    s = session_for(make_graph(n=2, edges=((0, 1),), regs=(10, 11), cand_is_hint=[0, 0, 1, 0]))
+    load_policy(f"{PROBES}:hints").allocate(s)
+    assert s.assigned == {0: 11, 1: 10}
+    # with nothing else free, the hinted register is still taken
+    g = synthetic.graph([(0, 1)], [[10], [10, 11]], node_spill_weight=[2, 1], cand_is_hint=[0, 1, 0])
+    s = session_for(g)
+    load_policy(f"{PROBES}:hints").allocate(s)
+    assert s.assigned == {0: 10, 1: 11}
+
+
+def test_probe_loops_pre_assigns_only_ranges_in_loops():
+    s = session_for(make_graph(n=3, edges=(), node_loop_depth=[0, 1, 2]))
+    load_policy(f"{PROBES}:loops").allocate(s)
+    assert sorted(s.assigned) == [1, 2]
 
 
 def test_random_policy_is_legal_and_reproducible():
