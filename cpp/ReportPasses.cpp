@@ -68,14 +68,14 @@ bool ReportPass::runOnMachineFunction(MachineFunction &MF) {
   // the function is scored once, after the final one.
   if (MF.getRegInfo().getNumVirtRegs())
     return false;
-  if (mlraInserted() && !findPending(MF) && !MF.getFunction().hasOptNone())
+  PendingFunction *P = findPending(MF);
+  if (!P && mlraInserted() && !MF.getFunction().hasOptNone())
     notRun(MF);
   if (options::get(options::Report).empty()) {
     PendingFunction Done; // nothing to report: the record ends here
     takePending(MF, Done);
     return false;
   }
-  PendingFunction *P = findPending(MF);
   if (!P) { // RL allocation off: a stock allocator's function, scored only
     P = &startPending(MF);
     P->Record.Function = MF.getName().str();

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from rl4real.policies.heuristic import by_weight
+from rl4real.policies.heuristic import weight_rank
 
 NEIGHBOUR_HINT, LEAVE = -0.5, -1.0  # colour_in_order: a free candidate scoring above LEAVE is taken
 
@@ -46,11 +46,12 @@ def neighbour_hints(graph) -> np.ndarray:
 
 def _colour(session, visit, scores=None) -> None:
     g = session.graph
-    n = g.num_nodes
-    rank = np.empty(n, np.float64)
-    rank[by_weight(g, np.arange(n))] = -np.arange(n, dtype=np.float64)
     scores = np.zeros(len(g.cand)) if scores is None else scores
-    session.colour_in_order(rank, visit, scores, np.full(n, LEAVE))
+    session.colour_in_order(weight_rank(g), visit, scores, np.full(g.num_nodes, LEAVE))
+
+
+def _hint_scores(graph) -> np.ndarray:
+    return np.where(neighbour_hints(graph), NEIGHBOUR_HINT, 0.0)
 
 
 def calls(session) -> None:
@@ -59,12 +60,12 @@ def calls(session) -> None:
 
 def hints(session) -> None:
     g = session.graph
-    _colour(session, np.ones(g.num_nodes, bool), np.where(neighbour_hints(g), NEIGHBOUR_HINT, 0.0))
+    _colour(session, np.ones(g.num_nodes, bool), _hint_scores(g))
 
 
 def calls_and_hints(session) -> None:
     g = session.graph
-    _colour(session, ~crosses_call(g), np.where(neighbour_hints(g), NEIGHBOUR_HINT, 0.0))
+    _colour(session, ~crosses_call(g), _hint_scores(g))
 
 
 def loops(session) -> None:

@@ -1,8 +1,8 @@
 """Differential correctness on real programs fetched by package name at test time: Lua 5.4 and its
 official test suite, the sqlite3 shell on a SQL workload, csmith random programs. With the
 heuristic policy, the random policy and the random-split policy (splits at random legal points:
-200 per function in Lua and sqlite3, 1000 in csmith's programs): one seed of each for Lua and sqlite3, two for csmith; -verify-machineinstrs
-with random splits and csmith."""
+200 per function in Lua and sqlite3, 1000 in csmith's programs): one seed of each for Lua and
+sqlite3, two for csmith; -verify-machineinstrs with random splits and csmith."""
 
 import shutil
 import subprocess

@@ -23,16 +23,22 @@ def by_weight(graph, nodes) -> list[int]:
     return nodes[np.lexsort((nodes, -graph.node.spill_weight[nodes]))].tolist()
 
 
+def weight_rank(graph) -> np.ndarray:
+    """by_weight's order as node scores for session.colour_in_order: integer ranks, exact under
+    the host's rounding (the first node in the order scores highest)."""
+    n = graph.num_nodes
+    rank = np.empty(n, np.float64)
+    rank[by_weight(graph, np.arange(n))] = -np.arange(n, dtype=np.float64)
+    return rank
+
+
 def colour_by_weight(session) -> None:
     """assign_first_free over every node in by_weight order, as one native host call (the
-    per-node Python loop was most of the cost of a small function): integer ranks as node scores
-    (exact under the host's rounding), equal candidate scores (the first free row wins), never
-    leave."""
+    per-node Python loop was most of the cost of a small function): equal candidate scores (the
+    first free row wins), never leave."""
     g = session.graph
     n = g.num_nodes
-    rank = np.empty(n, np.float64)
-    rank[by_weight(g, np.arange(n))] = -np.arange(n, dtype=np.float64)
-    session.colour_in_order(rank, np.ones(n, bool), np.zeros(len(g.cand)), np.full(n, -1.0))
+    session.colour_in_order(weight_rank(g), np.ones(n, bool), np.zeros(len(g.cand)), np.full(n, -1.0))
 
 
 class HeuristicPolicy:
