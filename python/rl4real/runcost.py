@@ -13,7 +13,8 @@ from pathlib import Path
 def function_costs(path: str | Path, objects: tuple[str, ...] = ()) -> dict[str, dict[str, int]]:
     """{function: {event: self cost}} from a callgrind output file. With `objects`, only functions
     of those object files (paths as callgrind writes them, e.g. the program's executable): the
-    program's own code, not libc's. Functions of the same name in one object are summed."""
+    program's own code, not libc's. Functions of the same name in one object are summed, and so
+    are the recursion levels callgrind tells apart ("f'2")."""
     events: list[str] = []
     names: dict[str, dict[str, str]] = {"ob": {}, "fn": {}}
     ob = fn = ""
@@ -57,7 +58,14 @@ def function_costs(path: str | Path, objects: tuple[str, ...] = ()) -> dict[str,
                 acc = costs.setdefault(fn, [0] * len(events))
                 for i, v in enumerate(values[:len(events)]):
                     acc[i] += int(v)
-    return {name: dict(zip(events, c)) for name, c in costs.items()}
+    merged: dict[str, list[int]] = {}
+    for name, c in costs.items():
+        # a recursive function's deeper levels are "name'2", "name'3", ...: the same code
+        base = name.rpartition("'")[0] if name.rpartition("'")[2].isdigit() else name
+        acc = merged.setdefault(base, [0] * len(events))
+        for i, v in enumerate(c):
+            acc[i] += v
+    return {name: dict(zip(events, c)) for name, c in merged.items()}
 
 
 def measure(program, exe: Path, bench_dir: Path, cache_sim: bool = False) -> dict:

@@ -1,5 +1,5 @@
 """Per-function run cost from callgrind output: self costs, calls excluded, name compression,
-the program's own objects only."""
+the program's own objects only, recursion levels merged."""
 
 import math
 
@@ -44,6 +44,14 @@ def test_self_costs_by_function_and_object(tmp_path):
     assert sum(c["Ir"] for c in costs.values()) == 1005
     own = function_costs(path, objects=("/prog",))
     assert set(own) == {"main", "hot"}
+
+
+def test_recursion_levels_are_one_function(tmp_path):
+    """callgrind names a recursive function's deeper levels f'2, f'3: the same code, one cost."""
+    path = tmp_path / "callgrind.out"
+    path.write_text("events: Ir\nob=(1) /prog\nfn=(1) walk\n0 50\nfn=(2) walk'2\n0 30\n"
+                    "fn=(3) walk'3\n0 20\nfn=(4) it's\n0 7\n")
+    assert function_costs(path) == {"walk": {"Ir": 100}, "it's": {"Ir": 7}}
 
 
 def test_correlation():
