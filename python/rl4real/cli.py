@@ -79,6 +79,12 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--programs", help="comma-separated (default: the corpus's train split)")
     p.add_argument("--corpus", default=None, help="corpus file (default: the shipped one)")
+    p = sub.add_parser("train-select", help="learn which policy allocates each function (policy "
+                       "select) from per-function run cost (callgrind; reuses what a run left)")
+    p.add_argument("--out", required=True, help="run directory")
+    p.add_argument("--programs", help="comma-separated (default: the corpus's train split)")
+    p.add_argument("--corpus", default=None, help="corpus file (default: the shipped one)")
+    p.add_argument("--jobs", type=int, default=2, help="builds and runs at a time")
     p = sub.add_parser("serve", help="model server for the pipe and gRPC runners (RL4ReAl's "
                        "flags and rl4real's own); prints 'Server Status is Running' when ready")
     p.add_argument("--policy", default="hierarchical", help="any policy rl4real can load "
@@ -168,6 +174,9 @@ def _run(args) -> int:
     if args.command == "train-advice":
         from .train import advice_search
         return advice_search.main(args)
+    if args.command == "train-select":
+        from .train import select_fit
+        return select_fit.main(args)
     if args.command == "serve":
         from .runners import server
         return server.main(args)

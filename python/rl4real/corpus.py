@@ -103,6 +103,16 @@ def load_corpus(path: Path) -> list[Program]:
         return [Program(**p) for p in tomllib.load(f)["program"]]
 
 
+def training_programs(path: Path, names: str | None = None) -> list[Program]:
+    """The programs named (comma-separated), else the corpus's train split; exits with a
+    message when there are none."""
+    programs = [p for p in load_corpus(path)
+                if (p.name in names.split(",") if names else p.split == "train")]
+    if not programs:
+        raise SystemExit("rl4real: error: no training programs")
+    return programs
+
+
 def compile_command(p: Program, paths: dict, cc: list[str], src: str, obj: Path) -> list[str]:
     """The clang command for one source of p (cc: compiler and its options)."""
     return [*cc, *expand(p.cflags, **paths), "-w", "-c", src, "-o", str(obj)]

@@ -170,7 +170,9 @@ OPTIONS = [
            "to stock clang-22)"),
     Option("policy", "str", "heuristic",
            "`heuristic`, `hierarchical` (the four models), `advice` (learned advice to greedy: "
-           "`advice.json` of `model-dir`), `parity` (declines every choice: stock "
+           "`advice.json` of `model-dir`), `select` (a learned choice per function among greedy, "
+           "`heuristic` and `advice`: `select.json` of `model-dir`), `parity` (declines every "
+           "choice: stock "
            "greedy's code, byte for byte), `random`, `random-split`, `random-advice` "
            "(random priorities and eviction vetoes given to greedy), `sample` "
            "(training rollouts: sampled decisions, episodes appended to `trajectories`), "
@@ -179,7 +181,7 @@ OPTIONS = [
            "`sample`); per-function streams, independent of compile order"),
     Option("backend", "str", "onnxruntime", "model backend of `hierarchical` (same decisions)",
            choices=("onnxruntime", "torch")),
-    Option("model-dir", "str", "", "model directory of `hierarchical` and `advice` (default: "
+    Option("model-dir", "str", "", "model directory of `hierarchical`, `advice` and `select` (default: "
            "the shipped model; see `docs/models.md`)"),
     Option("split-budget", "int", "0", "live-range splits a policy may make per function (`0`: "
            "splitting off; see `docs/splitting.md`)", max=1_000_000),

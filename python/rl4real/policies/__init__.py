@@ -20,6 +20,7 @@ BUILTIN = {
     "random-advice": "rl4real.policies.random_advice:RandomAdvicePolicy",
     "hierarchical": "rl4real.policies.hierarchical:HierarchicalPolicy",
     "advice": "rl4real.policies.advice:AdvicePolicy",
+    "select": "rl4real.policies.select:SelectPolicy",
     "sample": "rl4real.train.sampler:SamplingPolicy",  # training rollouts
     # RL4ReAl's remote runners: the decisions come from `rl4real serve`
     "pipe": "rl4real.runners.client:PipeRunner",

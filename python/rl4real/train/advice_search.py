@@ -35,7 +35,7 @@ from ..progress import Progress
 METRICS = ["iteration", "best_cost", "trial_min", "trial_max", "step_norm", "seconds"]
 
 
-def _program_cost(corpus_path: Path, p, work: Path, env: dict) -> tuple[int, bytes, dict]:
+def program_cost(corpus_path: Path, p, work: Path, env: dict) -> tuple[int, bytes, dict]:
     cc = targets.get().compiler(f"-fpass-plugin={plugin_path()}")
     exe = corpus.build(corpus_path, p.name, cc, work, env=env)
     m = runcost.measure(p, exe, corpus_path.parent.resolve())
@@ -56,7 +56,7 @@ class Search:
         """(own instructions, output, per-function) of every program under each named env."""
         jobs = [(tag, p) for tag in envs for p in self.programs]
         with ThreadPoolExecutor(self.jobs) as pool:
-            results = pool.map(lambda j: _program_cost(self.corpus_path, j[1],
+            results = pool.map(lambda j: program_cost(self.corpus_path, j[1],
                                                        self.out / "work" / j[0] / j[1].name,
                                                        {**self.base, **envs[j[0]]}), jobs)
             out: dict[str, dict] = {tag: {} for tag in envs}
@@ -159,10 +159,7 @@ def _plot(metrics: Path, png: Path) -> None:
 
 def main(args) -> int:
     corpus_path = Path(args.corpus or corpus.default_corpus())
-    programs = [p for p in corpus.load_corpus(corpus_path)
-                if (p.name in args.programs.split(",") if args.programs else p.split == "train")]
-    if not programs:
-        raise SystemExit("rl4real: error: no training programs")
+    programs = corpus.training_programs(corpus_path, args.programs)
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
     state = Search(out, corpus_path, programs, args.directions, args.sigma, args.step,
