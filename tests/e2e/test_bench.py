@@ -78,7 +78,7 @@ def test_bench_without_corpus_says_what_to_do(tmp_path):
 
 def test_installed_package_carries_the_corpus(tmp_path, monkeypatch):
     """Outside a checkout the corpus installed with the package is used: the same file as the
-    checkout's, with every file of ours it names ({bench}/...)."""
+    checkout's, with every file of ours it names ({bench}/...) and every driver file."""
     from rl4real import corpus
     monkeypatch.chdir(tmp_path)
     installed = corpus.default_corpus()
@@ -87,3 +87,5 @@ def test_installed_package_carries_the_corpus(tmp_path, monkeypatch):
         for item in [*p.sources, *p.run, *([p.stdin] if p.stdin else [])]:
             if "{bench}" in item:
                 assert Path(item.replace("{bench}", str(installed.parent))).is_file(), item
+    for ours in (ROOT / "bench" / "drivers").iterdir():  # and what the drivers include
+        assert (installed.parent / "drivers" / ours.name).read_bytes() == ours.read_bytes(), ours.name
