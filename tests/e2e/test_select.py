@@ -79,7 +79,9 @@ def test_train_select_smoke_run(tmp_path):
         assert all(costs.values()) and "main" in costs["parity"] and scores["main"] > 0
         assert rows["parity"]["costs"][p] == rows["parity"]["scores"][p] == 1.0
         assert rows["oracle (run cost)"]["costs"][p] <= min(rows[c]["costs"][p] for c in select.CANDIDATES)
-        assert set(json.loads((run / "features" / f"{p}.json").read_text())) & set(costs["parity"])
+        assert any(costs["heuristic"][f] != costs["parity"][f] for f in costs["parity"])
+        features = json.loads((run / "features" / f"{p}.json").read_text())
+        assert features["features"] == select.FEATURES and set(features["functions"]) & set(costs["parity"])
     settings = {(c["alpha"], c["lambda"]) for c in report["cross_validation"]}
     assert (report["alpha"], report["lambda"]) in settings and len(settings) > 1
     model = select.SelectPolicy.load(run / "model")

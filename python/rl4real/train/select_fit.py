@@ -2,7 +2,8 @@
 cost. Each training program is built once with each candidate policy and run under callgrind,
 which gives every function's own instruction count under every candidate: since a function's own
 code depends only on its own allocation, the cost of any per-function choice is exact, and each
-function is credited alone. The heuristic's build dumps every function's graph (the dump policy
+function is credited alone. (Static functions of one name in two files are summed by callgrind:
+they get no features and count as staying with greedy, though the policy decides them too.) The heuristic's build dumps every function's graph (the dump policy
 allocates like the heuristic), from which the selector's features come.
 
 The model minimises the expected cost of its (softmax) choice: a function's run-cost change as
@@ -14,6 +15,7 @@ the lowest run cost among the settings whose cross-validated score is no worse t
 
 Everything lives in the run directory and is reused when the run is repeated:
 
+  advice.json                   the advice weights the candidate `advice` is measured with
   costs/PROGRAM/CANDIDATE.json  per-function own instructions (.scores.json: allocation scores)
   features/PROGRAM.json         per-function selector features
   report.json                   cross-validation, fixed candidates, oracle, the fit
@@ -23,7 +25,7 @@ Everything lives in the run directory and is reused when the run is repeated:
 from __future__ import annotations
 
 import json
-import math
+import statistics
 import os
 import shutil
 from collections import Counter
@@ -45,6 +47,10 @@ ALPHAS = [0.0, 0.25, 1.0, 4.0]
 def collect(out: Path, corpus_path: Path, programs: list, jobs: int = 2) -> None:
     """costs/ and features/ for every program (skipping what a previous run left)."""
     base = {k: v for k, v in os.environ.items() if not k.startswith("RL4REAL_")}
+    advice = out / "advice.json"  # the advice weights the costs are measured with
+    if not advice.exists():
+        shutil.copy(store.resolve(None) / "advice.json", advice)
+    base["RL4REAL_MODEL_DIR"] = str(out)
     todo = [(p, c) for p in programs for c in select.CANDIDATES
             if not (out / "costs" / p.name / f"{c}.json").exists()]
     for p in {p.sdist for p, _ in todo if p.sdist}:  # fetched once, not by two builds at a time
@@ -57,6 +63,7 @@ def collect(out: Path, corpus_path: Path, programs: list, jobs: int = 2) -> None
         graphs = out / "graphs" / p.name
         if cand == "heuristic":  # the dump policy allocates like the heuristic
             shutil.rmtree(graphs, ignore_errors=True)
+            (out / "features" / f"{p.name}.json").unlink(missing_ok=True)
             env.update(RL4REAL_POLICY="rl4real.policies.dump:policy", RL4REAL_DUMP_DIR=str(graphs))
         records = out / "work" / cand / f"{p.name}.jsonl"
         records.parent.mkdir(parents=True, exist_ok=True)
@@ -80,7 +87,8 @@ def collect(out: Path, corpus_path: Path, programs: list, jobs: int = 2) -> None
         feats = out / "features" / f"{p.name}.json"
         if not feats.exists():
             feats.parent.mkdir(parents=True, exist_ok=True)
-            feats.write_text(json.dumps(graph_features(out / "graphs" / p.name), indent=1))
+            feats.write_text(json.dumps({"features": select.FEATURES,
+                                         "functions": graph_features(out / "graphs" / p.name)}, indent=1))
 
 
 def graph_features(directory: Path) -> dict[str, list[float]]:
@@ -88,6 +96,8 @@ def graph_features(directory: Path) -> dict[str, list[float]]:
     the same name in two files, which callgrind adds up) are left out."""
     from ..graphs import load_dir
     seen = [(meta["function"], select.features(g)) for g, meta in load_dir(directory)]
+    if not seen:
+        raise RuntimeError(f"no dumped graphs in {directory}: the plugin gave the policy no function")
     count = Counter(name for name, _ in seen)
     return {name: x.tolist() for name, x in seen if count[name] == 1}
 
@@ -100,14 +110,20 @@ def load(out: Path, programs: list) -> list[dict]:
         d = out / "costs" / p.name
         costs = {c: json.loads((d / f"{c}.json").read_text()) for c in select.CANDIDATES}
         scores = {c: json.loads((d / f"{c}.scores.json").read_text()) for c in select.CANDIDATES}
-        feats = json.loads((out / "features" / f"{p.name}.json").read_text())
+        saved = json.loads((out / "features" / f"{p.name}.json").read_text())
+        if saved.get("features") != select.FEATURES:
+            raise RuntimeError(f"{out / 'features' / p.name}.json has features {saved.get('features')}, "
+                               f"this package {select.FEATURES}: delete it to recompute")
+        feats = saved["functions"]
         names = sorted(f for f in feats if f in costs["parity"] or f in scores["parity"])
         data.append({
             "program": p.name, "names": names,
             "total": sum(costs["parity"].values()), "total_score": sum(scores["parity"].values()),
-            "costs": np.array([[costs[k].get(f, 0) for k in select.CANDIDATES] for f in names], np.float64),
-            "scores": np.array([[scores[k].get(f, 0.0) for k in select.CANDIDATES] for f in names], np.float64),
-            "X": np.array([feats[f] for f in names], np.float64).reshape(len(names), -1)})
+            "costs": np.array([[costs[k].get(f, 0) for k in select.CANDIDATES] for f in names],
+                              np.float64).reshape(len(names), len(select.CANDIDATES)),
+            "scores": np.array([[scores[k].get(f, 0.0) for k in select.CANDIDATES] for f in names],
+                               np.float64).reshape(len(names), len(select.CANDIDATES)),
+            "X": np.array([feats[f] for f in names], np.float64).reshape(len(names), len(select.FEATURES))})
     return data
 
 
@@ -124,7 +140,9 @@ def fit(data: list[dict], lam: float, alpha: float = 0.0, steps: int = 3000,
         lr: float = 0.05) -> np.ndarray:
     """Weights (candidates - 1, features) minimising the mean over programs of the expected
     objective (run cost, plus alpha times score) of the softmax choice, plus lam * |W|^2 on
-    standardised features."""
+    standardised features (the bias included: with little data, every candidate's score is
+    pulled towards greedy's)."""
+    assert select.FEATURES[-1] == "bias"  # the last column is the constant 1
     X = np.concatenate([d["X"] for d in data])
     R = np.concatenate([objective(d, alpha) for d in data]) / len(data)
     mu, sd = X[:, :-1].mean(0), X[:, :-1].std(0) + 1e-9
@@ -164,8 +182,7 @@ def choices(W: np.ndarray, X: np.ndarray) -> np.ndarray:
 
 
 def geomean(xs) -> float:
-    xs = list(xs)
-    return math.exp(sum(math.log(x) for x in xs) / len(xs))
+    return statistics.geometric_mean(list(xs))
 
 
 def cross_validate(data: list[dict]) -> list[dict]:
@@ -219,7 +236,7 @@ def train(out: Path, corpus_path: Path, programs: list, jobs: int = 2) -> dict:
     model = out / "model"
     model.mkdir(parents=True, exist_ok=True)
     # the advice candidate decides with the weights the costs were measured with
-    shutil.copy(store.resolve(None) / "advice.json", model / "advice.json")
+    shutil.copy(out / "advice.json", model / "advice.json")
     select.SelectPolicy(W).save(model, trained_by="rl4real train-select", alpha=best["alpha"],
                                 **{"lambda": best["lambda"]}, programs=result["programs"],
                                 geomeans=geomeans)
