@@ -5,6 +5,7 @@ model is refused with a message, and a smoke run of the training (the CI-sized v
 command that made the shipped selector) writes its per-function costs and scores, report and a
 model the policy loads."""
 
+import importlib.util
 import json
 import subprocess
 import sys
@@ -84,6 +85,7 @@ def test_train_select_smoke_run(tmp_path):
         assert features["features"] == select.FEATURES and set(features["functions"]) & set(costs["parity"])
     settings = {(c["alpha"], c["lambda"]) for c in report["cross_validation"]}
     assert (report["alpha"], report["lambda"]) in settings and len(settings) > 1
+    assert (run / "report.png").exists() == (importlib.util.find_spec("matplotlib") is not None)
     model = select.SelectPolicy.load(run / "model")
     assert model.weights.shape == (len(select.CANDIDATES) - 1, len(select.FEATURES))
     assert (run / "model" / "advice.json").exists()

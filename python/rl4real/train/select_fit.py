@@ -19,15 +19,17 @@ Everything lives in the run directory and is reused when the run is repeated:
   costs/PROGRAM/CANDIDATE.json  per-function own instructions (.scores.json: allocation scores)
   features/PROGRAM.json         per-function selector features
   report.json                   cross-validation, fixed candidates, oracle, the fit
+  report.png                    the same per program, as a chart (with the plots extra)
   model/select.json             the learned selector (a model directory with advice.json)
 """
 
 from __future__ import annotations
 
 import json
-import statistics
 import os
 import shutil
+import statistics
+import sys
 from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -36,6 +38,7 @@ import numpy as np
 
 from .. import corpus, report
 from ..models import store
+from ..optional import MissingExtra, require
 from ..policies import select
 from ..progress import Progress
 from .advice_search import program_cost
@@ -241,7 +244,38 @@ def train(out: Path, corpus_path: Path, programs: list, jobs: int = 2) -> dict:
                                 **{"lambda": best["lambda"]}, programs=result["programs"],
                                 geomeans=geomeans)
     (out / "report.json").write_text(json.dumps(result, indent=1) + "\n")
+    try:
+        chart(result, out / "report.png")
+    except MissingExtra as e:
+        print(f"rl4real: note: no chart: {e}", file=sys.stderr)
     return result
+
+
+def chart(result: dict, path: Path) -> None:
+    """Own instructions per program as ratios to greedy: each candidate alone, the best candidate
+    per function, and the selector under cross-validation."""
+    matplotlib = require("matplotlib", "the train-select chart")
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    cv = next(c for c in result["cross_validation"]
+              if c["alpha"] == result["alpha"] and c["lambda"] == result["lambda"])
+    rows = {**{c: result["per_program"][c]["costs"] for c in select.CANDIDATES[1:]},
+            "best per function": result["per_program"]["oracle (run cost)"]["costs"],
+            "selector (cross-validated)": cv["run_cost"]}
+    programs = result["programs"]
+    fig, ax = plt.subplots(figsize=(8, 3.5))
+    width = 0.8 / len(rows)
+    for i, (name, per) in enumerate(rows.items()):
+        ax.bar([k + i * width for k in range(len(programs))], [per[p] - 1 for p in programs],
+               width, bottom=1, label=name)
+    ax.axhline(1.0, color="grey", lw=0.8)
+    ax.set_xticks([k + 0.4 - width / 2 for k in range(len(programs))], programs, rotation=30)
+    ax.set_ylabel("own instructions / greedy")
+    ax.legend(fontsize=8)
+    fig.tight_layout()
+    fig.savefig(path, dpi=120)
+    plt.close(fig)
 
 
 def main(args) -> int:
