@@ -5,6 +5,7 @@ Deterministic, unlike wall time."""
 from __future__ import annotations
 
 import math
+import shutil
 import subprocess
 import tempfile
 from pathlib import Path
@@ -72,6 +73,9 @@ def measure(program, exe: Path, bench_dir: Path, cache_sim: bool = False) -> dic
     """Runs a corpus program's workload under callgrind: {"stdout": bytes, "all": costs of every
     function, "own": costs of the program's own functions} (function_costs)."""
     from .corpus import expand, run_command
+    if shutil.which("valgrind") is None:
+        raise RuntimeError("run cost needs valgrind, which is not on PATH (apt-get install valgrind; "
+                           "scripts/setup.sh installs it)")
     paths = {"bench": bench_dir}
     stdin = expand([program.stdin], **paths)[0] if program.stdin else "/dev/null"
     with open(stdin, "rb") as stdin, tempfile.TemporaryDirectory() as cwd:

@@ -58,3 +58,12 @@ def test_correlation():
     assert correlation([1, 2, 3], [2, 4, 6]) == 1.0
     assert correlation([1, 2, 3], [3, 2, 1]) == -1.0
     assert math.isnan(correlation([1, 2], [1, 2])) and math.isnan(correlation([1, 1, 1], [1, 2, 3]))
+
+
+def test_measure_without_valgrind_says_what_to_install(monkeypatch, tmp_path):
+    import pytest
+
+    from rl4real import runcost
+    monkeypatch.setattr(runcost.shutil, "which", lambda name: None)
+    with pytest.raises(RuntimeError, match="run cost needs valgrind"):
+        runcost.measure(object(), tmp_path / "exe", tmp_path)

@@ -21,6 +21,7 @@ import csv
 import json
 import math
 import os
+import sys
 import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -162,8 +163,12 @@ def main(args) -> int:
     programs = corpus.training_programs(corpus_path, args.programs)
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
-    state = Search(out, corpus_path, programs, args.directions, args.sigma, args.step,
-                   args.seed).run(args.iterations)
+    try:
+        state = Search(out, corpus_path, programs, args.directions, args.sigma, args.step,
+                       args.seed).run(args.iterations)
+    except RuntimeError as e:  # a missing tool, or an output that differs from greedy's
+        print(f"rl4real: error: {e}", file=sys.stderr)
+        return 1
     print(f"best own-instruction ratio to greedy on {', '.join(p.name for p in programs)}: "
           f"{state['best_cost']:.5f}; weights in {out / 'model'}")
     return 0

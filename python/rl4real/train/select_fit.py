@@ -283,7 +283,11 @@ def main(args) -> int:
     programs = corpus.training_programs(corpus_path, args.programs)
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
-    result = train(out, corpus_path, programs, args.jobs)
+    try:
+        result = train(out, corpus_path, programs, args.jobs)
+    except RuntimeError as e:  # a missing tool, or an output that differs from greedy's
+        print(f"rl4real: error: {e}", file=sys.stderr)
+        return 1
     g = result["geomeans"]
     print(f"geomean ratios to greedy on {', '.join(result['programs'])} (own instructions / score): "
           + ", ".join(f"{name} {v['run_cost']:.5f} / {v['score']:.5f}" for name, v in g.items())
