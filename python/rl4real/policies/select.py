@@ -29,23 +29,21 @@ FEATURES = ["log_nodes", "log_mean_degree", "global_share", "call_crossing_share
 
 
 def features(graph) -> np.ndarray:
-    n = graph.node
-    nodes = max(graph.num_nodes, 1)
-    cand = graph.cand
+    if not graph.num_nodes:
+        return np.eye(len(FEATURES))[-1]  # the bias alone
+    n, cand = graph.node, graph.cand
     crosses = np.bincount(cand.node, weights=cand.clobbered, minlength=graph.num_nodes) > 0
-    busy = (1 - cand.free.astype(np.float64)).mean() if len(cand) else 0.0
-    last = float(graph.use.pos.max()) if len(graph.use) else 0.0
     return np.array([
         np.log1p(graph.num_nodes),
-        np.log1p(2.0 * len(graph.edge) / nodes),
-        1.0 - n.local.astype(np.float64).mean() if graph.num_nodes else 0.0,
-        crosses.mean() if graph.num_nodes else 0.0,
-        np.log1p(float(n.loop_depth.max())) if graph.num_nodes else 0.0,
-        ((n.greedy_priority & spec.PRIORITY_HINT) > 0).mean() if graph.num_nodes else 0.0,
-        busy,
-        np.log1p(float(n.use_freq.astype(np.float64).mean())) if graph.num_nodes else 0.0,
-        n.unspillable.astype(np.float64).mean() if graph.num_nodes else 0.0,
-        np.log1p(last),
+        np.log1p(2.0 * len(graph.edge) / graph.num_nodes),
+        1.0 - n.local.astype(np.float64).mean(),
+        crosses.mean(),
+        np.log1p(float(n.loop_depth.max())),
+        ((n.greedy_priority & spec.PRIORITY_HINT) > 0).mean(),
+        (1 - cand.free.astype(np.float64)).mean() if len(cand) else 0.0,
+        np.log1p(float(n.use_freq.astype(np.float64).mean())),
+        n.unspillable.astype(np.float64).mean(),
+        np.log1p(float(graph.use.pos.max())) if len(graph.use) else 0.0,
         1.0,
     ])
 

@@ -21,7 +21,6 @@ import csv
 import json
 import math
 import os
-import sys
 import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -32,6 +31,7 @@ from .. import corpus, runcost, targets
 from ..paths import plugin_path
 from ..policies.advice import FEATURES, AdvicePolicy
 from ..progress import Progress
+from . import training_run
 
 METRICS = ["iteration", "best_cost", "trial_min", "trial_max", "step_norm", "seconds"]
 
@@ -159,16 +159,11 @@ def _plot(metrics: Path, png: Path) -> None:
 
 
 def main(args) -> int:
-    corpus_path = Path(args.corpus or corpus.default_corpus())
-    programs = corpus.training_programs(corpus_path, args.programs)
-    out = Path(args.out)
-    out.mkdir(parents=True, exist_ok=True)
-    try:
-        state = Search(out, corpus_path, programs, args.directions, args.sigma, args.step,
-                       args.seed).run(args.iterations)
-    except RuntimeError as e:  # a missing tool, or an output that differs from greedy's
-        print(f"rl4real: error: {e}", file=sys.stderr)
+    done = training_run(args, lambda out, corpus_path, programs: Search(
+        out, corpus_path, programs, args.directions, args.sigma, args.step, args.seed).run(args.iterations))
+    if done is None:
         return 1
+    out, programs, state = done
     print(f"best own-instruction ratio to greedy on {', '.join(p.name for p in programs)}: "
           f"{state['best_cost']:.5f}; weights in {out / 'model'}")
     return 0

@@ -41,6 +41,7 @@ from ..models import store
 from ..optional import MissingExtra, require
 from ..policies import select
 from ..progress import Progress
+from . import training_run
 from .advice_search import program_cost
 
 LAMBDAS = [1e-4, 1e-3, 1e-2, 1e-1]
@@ -279,15 +280,10 @@ def chart(result: dict, path: Path) -> None:
 
 
 def main(args) -> int:
-    corpus_path = Path(args.corpus or corpus.default_corpus())
-    programs = corpus.training_programs(corpus_path, args.programs)
-    out = Path(args.out)
-    out.mkdir(parents=True, exist_ok=True)
-    try:
-        result = train(out, corpus_path, programs, args.jobs)
-    except RuntimeError as e:  # a missing tool, or an output that differs from greedy's
-        print(f"rl4real: error: {e}", file=sys.stderr)
+    done = training_run(args, lambda out, corpus_path, programs: train(out, corpus_path, programs, args.jobs))
+    if done is None:
         return 1
+    out, _, result = done
     g = result["geomeans"]
     print(f"geomean ratios to greedy on {', '.join(result['programs'])} (own instructions / score): "
           + ", ".join(f"{name} {v['run_cost']:.5f} / {v['score']:.5f}" for name, v in g.items())
