@@ -77,14 +77,19 @@ def measure(program, exe: Path, bench_dir: Path, cache_sim: bool = False) -> dic
         raise RuntimeError("run cost needs valgrind, which is not on PATH (apt-get install valgrind; "
                            "scripts/setup.sh installs it)")
     paths = {"bench": bench_dir}
+    exe = Path(exe).resolve()  # the workload runs in a scratch folder
     stdin = expand([program.stdin], **paths)[0] if program.stdin else "/dev/null"
     with open(stdin, "rb") as stdin, tempfile.TemporaryDirectory() as cwd:
         out = Path(cwd) / "callgrind.out"
         r = subprocess.run(["valgrind", "--tool=callgrind", *(["--cache-sim=yes"] if cache_sim else []),
                             f"--callgrind-out-file={out}", *run_command(program, exe, paths)],
-                           stdin=stdin, capture_output=True, cwd=cwd, timeout=3600, check=True)
+                           stdin=stdin, capture_output=True, cwd=cwd, timeout=3600)
+        if r.returncode != 0:
+            tail = r.stderr.decode(errors="replace").strip().splitlines()[-1:] or [""]
+            raise RuntimeError(f"{program.name}'s workload exited {r.returncode} under callgrind "
+                               f"({exe}): {tail[0]}")
         return {"stdout": r.stdout, "all": function_costs(out),
-                "own": function_costs(out, objects=(str(Path(exe).resolve()),))}
+                "own": function_costs(out, objects=(str(exe),))}
 
 
 def instructions(costs: dict[str, dict[str, int]]) -> dict[str, int]:

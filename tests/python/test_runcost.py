@@ -2,6 +2,7 @@
 the program's own objects only, recursion levels merged."""
 
 import math
+from pathlib import Path
 
 from rl4real.runcost import correlation, function_costs
 
@@ -67,3 +68,28 @@ def test_measure_without_valgrind_says_what_to_install(monkeypatch, tmp_path):
     monkeypatch.setattr(runcost.shutil, "which", lambda name: None)
     with pytest.raises(RuntimeError, match="run cost needs valgrind"):
         runcost.measure(object(), tmp_path / "exe", tmp_path)
+
+
+def test_measure_takes_a_relative_executable_and_names_a_failing_workload(tmp_path, monkeypatch):
+    """The workload runs in a scratch folder, so a relative path (`--out runs/X`) must still
+    name the executable; a workload that fails is one error naming the program and its status."""
+    import shutil
+    import subprocess
+
+    import pytest
+
+    from rl4real import runcost
+    from rl4real.corpus import Program
+    if shutil.which("valgrind") is None:
+        pytest.skip("valgrind not installed")
+    exe = tmp_path / "bin" / "prog"
+    exe.parent.mkdir()
+    subprocess.run(["clang-22", "-x", "c", "-", "-o", str(exe)], check=True, text=True,
+                   input='#include <stdio.h>\nint main(int c, char **v) { puts(v[1]); return c - 2; }\n')
+    monkeypatch.chdir(tmp_path)
+    ok = Program(name="echo", sources=[], run=["{exe}", "hello"])
+    m = runcost.measure(ok, Path("bin/prog"), tmp_path)
+    assert m["stdout"] == b"hello\n" and m["own"]["main"]["Ir"] > 0
+    bad = Program(name="echo", sources=[], run=["{exe}", "a", "b"])
+    with pytest.raises(RuntimeError, match=r"echo's workload exited 1 under callgrind"):
+        runcost.measure(bad, Path("bin/prog"), tmp_path)
