@@ -199,6 +199,17 @@ def test_breakpoint_in_a_terminal_stops_in_pdb_inside_clang(plugin, tmp_path):
     assert "time budget" not in r.stdout
 
 
+def test_quitting_pdb_keeps_the_decisions_and_the_compile_goes_on(plugin, tmp_path):
+    policy = tmp_path / "bp.py"
+    policy.write_text("def policy(session):\n    breakpoint()\n")
+    cmd = f"clang-22 -O2 -fpass-plugin={plugin} -c {PROGRAMS / 'interp.c'} -o {tmp_path / 'o.o'}"
+    r = subprocess.run(["script", "-qec", cmd, "/dev/null"], input="q\n", text=True,
+                       capture_output=True, timeout=120, env=rl_env(policy=policy))
+    assert r.returncode == 0, r.stdout
+    assert r.stdout.count("the debugger was quit inside the policy") == 1, r.stdout
+    assert "fell back" not in r.stdout and (tmp_path / "o.o").exists()
+
+
 def test_warm_start_changes_no_byte(plugin, tmp_path):
     """Python started while clang parses (the default) or at the first function: same objects."""
     objs = []
