@@ -5,6 +5,7 @@ instructions when every function takes the cheapest candidate of the set, as a r
 An upper bound for `select` with those candidates, not a policy.
 
     python bench/select_headroom.py [--programs zopfli,yaml] [--out DIR]     # ~3 min
+    python bench/select_headroom.py --candidates heuristic,$PWD/bench/probes/greedy_orders.py:hot_first
 
 A candidate is a policy name, `name@seed` (RL4REAL_SEED) or `file.py:attr`; costs are kept in
 DIR and reused."""
@@ -48,17 +49,21 @@ def costs(out: Path, program, candidate: str) -> dict[str, int]:
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--programs", help="comma-separated (default: the train split)")
+    ap.add_argument("--candidates", help="comma-separated: measure these (with parity) instead "
+                    "of the built-in sets")
     ap.add_argument("--out", default="bench-results/select-headroom")
     args = ap.parse_args()
     out = Path(args.out)
+    sets = {"parity, " + args.candidates: ["parity", *args.candidates.split(",")]} \
+        if args.candidates else SETS
     programs = corpus.training_programs(CORPUS, args.programs)
     for p in {p.sdist for p in programs if p.sdist}:  # fetched once, not by two builds at a time
         corpus.sdist(*p.split("=="))
-    candidates = sorted({c for s in SETS.values() for c in s})
+    candidates = sorted({c for s in sets.values() for c in s})
     with ThreadPoolExecutor(2) as pool:
         got = dict(zip([(p.name, c) for p in programs for c in candidates],
                        pool.map(lambda j: costs(out, *j), [(p, c) for p in programs for c in candidates])))
-    for label, cands in [*SETS.items(), *((c, [c]) for c in candidates if c != "parity")]:
+    for label, cands in [*sets.items(), *((c, [c]) for c in candidates if c != "parity")]:
         per = {}
         for p in programs:
             greedy = got[p.name, "parity"]
