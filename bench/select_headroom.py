@@ -57,8 +57,6 @@ def main() -> None:
     sets = {"parity, " + args.candidates: ["parity", *args.candidates.split(",")]} \
         if args.candidates else SETS
     programs = corpus.training_programs(CORPUS, args.programs)
-    for p in {p.sdist for p in programs if p.sdist}:  # fetched once, not by two builds at a time
-        corpus.sdist(*p.split("=="))
     candidates = sorted({c for s in sets.values() for c in s})
     with ThreadPoolExecutor(2) as pool:
         got = dict(zip([(p.name, c) for p in programs for c in candidates],

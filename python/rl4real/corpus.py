@@ -5,6 +5,7 @@ run is declared once, in bench/corpus.toml; this module reads it and builds and 
 
 from __future__ import annotations
 
+import fcntl
 import os
 import shutil
 import subprocess
@@ -26,19 +27,24 @@ def cache_dir() -> Path:
 
 
 def sdist(name: str, version: str) -> Path:
-    """The unpacked source distribution NAME==VERSION (downloaded once)."""
+    """The unpacked source distribution NAME==VERSION (downloaded once; builds that ask at the
+    same time, in threads or processes, wait for the one that fetches it)."""
     dest = cache_dir() / "sdist" / f"{name}-{version}"
     if (dest / ".complete").exists():
         return dest
-    with tempfile.TemporaryDirectory() as tmp:
-        subprocess.run([sys.executable, "-m", "pip", "download", "--quiet", "--no-deps",
-                        "--no-binary", ":all:", f"{name}=={version}", "-d", tmp], check=True)
-        (archive,) = Path(tmp).iterdir()
-        shutil.rmtree(dest, ignore_errors=True)
-        dest.mkdir(parents=True)
-        with tarfile.open(archive) as tar:
-            tar.extractall(dest, filter="data")
-    (dest / ".complete").touch()
+    dest.parent.mkdir(parents=True, exist_ok=True)
+    with open(dest.parent / f".{dest.name}.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not (dest / ".complete").exists():
+            with tempfile.TemporaryDirectory() as tmp:
+                subprocess.run([sys.executable, "-m", "pip", "download", "--quiet", "--no-deps",
+                                "--no-binary", ":all:", f"{name}=={version}", "-d", tmp], check=True)
+                (archive,) = Path(tmp).iterdir()
+                shutil.rmtree(dest, ignore_errors=True)
+                dest.mkdir(parents=True)
+                with tarfile.open(archive) as tar:
+                    tar.extractall(dest, filter="data")
+            (dest / ".complete").touch()
     return dest
 
 

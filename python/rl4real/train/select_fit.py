@@ -36,7 +36,7 @@ from pathlib import Path
 
 import numpy as np
 
-from .. import corpus, report
+from .. import report
 from ..models import store
 from ..optional import MissingExtra, require
 from ..policies import select
@@ -57,8 +57,6 @@ def collect(out: Path, corpus_path: Path, programs: list, jobs: int = 2) -> None
     base["RL4REAL_MODEL_DIR"] = str(out)
     todo = [(p, c) for p in programs for c in select.CANDIDATES
             if not (out / "costs" / p.name / f"{c}.json").exists()]
-    for p in {p.sdist for p, _ in todo if p.sdist}:  # fetched once, not by two builds at a time
-        corpus.sdist(*p.split("=="))
     progress = Progress(len(todo))
 
     def one(job):
