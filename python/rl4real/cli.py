@@ -85,6 +85,13 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--programs", help="comma-separated (default: the corpus's train split)")
     p.add_argument("--corpus", default=None, help="corpus file (default: the shipped one)")
     p.add_argument("--jobs", type=int, default=2, help="builds and runs at a time")
+    p = sub.add_parser("tune", help="per-function choices for one program on its own workload "
+                       "(policy tuned; callgrind; reuses what a run left)")
+    p.add_argument("--out", required=True, help="run directory (the model is RUN/model)")
+    p.add_argument("--program", dest="programs", required=True, help="a program of the corpus")
+    p.add_argument("--corpus", default=None, help="corpus file (default: the shipped one)")
+    p.add_argument("--seeds", type=int, default=4, help="random-advice seeds tried (default: %(default)s)")
+    p.add_argument("--jobs", type=int, default=2, help="builds and runs at a time")
     p = sub.add_parser("serve", help="model server for the pipe and gRPC runners (RL4ReAl's "
                        "flags and rl4real's own); prints 'Server Status is Running' when ready")
     p.add_argument("--policy", default="hierarchical", help="any policy rl4real can load "
@@ -177,6 +184,9 @@ def _run(args) -> int:
     if args.command == "train-select":
         from .train import select_fit
         return select_fit.main(args)
+    if args.command == "tune":
+        from .train import tune
+        return tune.main(args)
     if args.command == "serve":
         from .runners import server
         return server.main(args)

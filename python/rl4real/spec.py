@@ -171,9 +171,9 @@ OPTIONS = [
     Option("policy", "str", "heuristic",
            "`heuristic`, `hierarchical` (the four models), `advice` (learned advice to greedy: "
            "`advice.json` of `model-dir`), `select` (a learned choice per function among greedy, "
-           "`heuristic` and `advice`: `select.json` of `model-dir`), `parity` (declines every "
-           "choice: stock "
-           "greedy's code, byte for byte), `random`, `random-split`, `random-advice` "
+           "`heuristic` and `advice`: `select.json` of `model-dir`), `tuned` (per-function choices "
+           "`rl4real tune` found for one program on its workload: `tuned.json` of `model-dir`), "
+           "`parity` (declines every choice: stock greedy's code, byte for byte), `random`, `random-split`, `random-advice` "
            "(random priorities and eviction vetoes given to greedy), `sample` "
            "(training rollouts: sampled decisions, episodes appended to `trajectories`), "
            "`module:attr`, or `path/to/file.py[:attr]` (attr defaults to `policy`)"),
@@ -181,8 +181,8 @@ OPTIONS = [
            "`sample`); per-function streams, independent of compile order"),
     Option("backend", "str", "onnxruntime", "model backend of `hierarchical` (same decisions)",
            choices=("onnxruntime", "torch")),
-    Option("model-dir", "str", "", "model directory of `hierarchical`, `advice` and `select` (default: "
-           "the shipped model; see `docs/models.md`)"),
+    Option("model-dir", "str", "", "model directory of `hierarchical`, `advice`, `select` and `tuned` "
+           "(default: the shipped model, which has no `tuned.json`; see `docs/models.md`)"),
     Option("split-budget", "int", "0", "live-range splits a policy may make per function (`0`: "
            "splitting off; see `docs/splitting.md`)", max=1_000_000),
     Option("vocab", "str", "", "MIR2Vec vocabulary (JSON) for instruction embeddings (default: "

@@ -21,6 +21,7 @@ BUILTIN = {
     "hierarchical": "rl4real.policies.hierarchical:HierarchicalPolicy",
     "advice": "rl4real.policies.advice:AdvicePolicy",
     "select": "rl4real.policies.select:SelectPolicy",
+    "tuned": "rl4real.policies.tuned:TunedPolicy",
     "sample": "rl4real.train.sampler:SamplingPolicy",  # training rollouts
     # RL4ReAl's remote runners: the decisions come from `rl4real serve`
     "pipe": "rl4real.runners.client:PipeRunner",
