@@ -54,6 +54,8 @@ def test_tune_smoke_run_gets_what_it_predicts(tmp_path):
     assert report["candidates"] == candidates(1)
     assert report["measured"] == report["predicted"] <= 1.0
     assert report["measured"] <= min(report[f"{c} alone"] for c in candidates(1)[1:])
+    fewer, full = report["predicted_by_seeds"]
+    assert full == report["predicted"] and fewer >= full
     saved = json.loads((out / "model" / "tuned.json").read_text())
     assert set(saved["choices"].values()) <= set(candidates(1)[1:])
     assert "tuned" in r.stdout and str(out / "model") in r.stdout

@@ -10,8 +10,8 @@ workload, like a profile. Everything lives in the run directory and is reused wh
 
   costs/CANDIDATE.json   per-function own instructions (and .stdout, the workload's output)
   model/tuned.json       the choices (a model directory: RL4REAL_MODEL_DIR=RUN/model)
-  report.json            predicted and measured ratios to greedy, choices per candidate, the
-                         hottest functions
+  report.json            predicted and measured ratios to greedy (and what 0..N seeds would
+                         give), choices per candidate, the hottest functions
 """
 
 from __future__ import annotations
@@ -86,10 +86,17 @@ def tune(out: Path, corpus_path: Path, programs: list, seeds: int = 4, jobs: int
     if differs:
         raise RuntimeError(f"{program.name}: the output with {', '.join(differs)} differs from greedy's "
                            f"({out / 'costs'})")
-    choices = choose(costs)
     greedy = costs["parity"]
     total = sum(greedy.values())
-    predicted = sum(costs[choices.get(fn, "parity")].get(fn, base) for fn, base in greedy.items()) / total
+
+    def predict(choices):
+        return sum(costs[choices.get(fn, "parity")].get(fn, base) for fn, base in greedy.items()) / total
+
+    choices = choose(costs)
+    predicted = predict(choices)
+    # what fewer seeds would have given (the same builds): is it worth trying more?
+    by_seeds = [predict(choose({c: costs[c] for c in names[:len(names) - seeds + k]}))
+                for k in range(seeds + 1)]
     TunedPolicy(choices).save(model, program=program.name, candidates=names, predicted=predicted)
     for stale in (out / "costs" / "tuned.json", out / "costs" / "tuned.stdout"):
         stale.unlink(missing_ok=True)  # the choices may have changed
@@ -100,7 +107,7 @@ def tune(out: Path, corpus_path: Path, programs: list, seeds: int = 4, jobs: int
     hot = sorted(greedy, key=greedy.get, reverse=True)[:10]
     result = {
         "program": program.name, "candidates": names,
-        "predicted": predicted, "measured": sum(own.values()) / total,
+        "predicted": predicted, "measured": sum(own.values()) / total, "predicted_by_seeds": by_seeds,
         **{f"{c} alone": sum(costs[c].values()) / total for c in names[1:]},
         "functions_by_choice": dict(Counter(choices.values())),
         "hottest": [{"function": fn, "share": greedy[fn] / total, "choice": choices.get(fn, "parity"),
