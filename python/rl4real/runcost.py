@@ -81,7 +81,9 @@ def measure(program, exe: Path, bench_dir: Path, cache_sim: bool = False) -> dic
     stdin = expand([program.stdin], **paths)[0] if program.stdin else "/dev/null"
     with open(stdin, "rb") as stdin, tempfile.TemporaryDirectory() as cwd:
         out = Path(cwd) / "callgrind.out"
-        r = subprocess.run(["valgrind", "--tool=callgrind", *(["--cache-sim=yes"] if cache_sim else []),
+        # symbol names as the compiler has them (C++'s mangled), so that costs match functions
+        r = subprocess.run(["valgrind", "--tool=callgrind", "--demangle=no",
+                            *(["--cache-sim=yes"] if cache_sim else []),
                             f"--callgrind-out-file={out}", *run_command(program, exe, paths)],
                            stdin=stdin, capture_output=True, cwd=cwd, timeout=3600)
         if r.returncode != 0:

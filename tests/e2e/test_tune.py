@@ -64,3 +64,35 @@ def test_tune_smoke_run_gets_what_it_predicts(tmp_path):
     assert (out / "costs" / "parity.json").stat().st_mtime == mtime
     bad = subprocess.run([*cmd[:-4], "--program", "matmul,sort"], capture_output=True, text=True)
     assert bad.returncode == 1 and "rl4real: error: tune takes one program" in bad.stderr
+
+
+CXX = """\
+namespace hot {
+struct Mix { unsigned a, b, c, d; };
+__attribute__((noinline)) unsigned round(Mix &m, unsigned n) {
+  for (unsigned i = 0; i < n; i++) {
+    m.a += m.b ^ (m.c << 3); m.b = (m.b << 7 | m.b >> 25) + m.d; m.c ^= m.a * 2654435761u;
+    m.d += (m.a >> 5) ^ m.c ^ i;
+  }
+  return m.a ^ m.b ^ m.c ^ m.d;
+}
+}
+extern "C" int printf(const char *, ...);
+int main() { hot::Mix m{1, 2, 3, 4}; printf("%u\\n", hot::round(m, 200000)); return 0; }
+"""
+
+
+def test_tune_matches_cxx_functions_by_their_symbol_names(tmp_path):
+    """Callgrind's names are the compiler's (mangled), so C++ functions get their choices."""
+    (tmp_path / "mix.cpp").write_text(CXX)
+    (tmp_path / "corpus.toml").write_text('[[program]]\nname = "mix"\nsources = ["{bench}/mix.cpp"]\n'
+                                          'run = ["{exe}"]\nsplit = "test"\n')
+    out = tmp_path / "run"
+    r = subprocess.run([sys.executable, "-m", "rl4real", "tune", "--out", str(out), "--program", "mix",
+                        "--corpus", str(tmp_path / "corpus.toml"), "--seeds", "1"],
+                       capture_output=True, text=True)
+    assert r.returncode == 0, r.stderr
+    costs = json.loads((out / "costs" / "parity.json").read_text())
+    assert "_ZN3hot5roundERNS_3MixEj" in costs
+    report = json.loads((out / "report.json").read_text())
+    assert report["measured"] == report["predicted"] and "note" not in r.stderr

@@ -19,6 +19,7 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import sys
 from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -127,4 +128,7 @@ def main(args) -> int:
           f"{r['predicted']:.5f}); alone: " + ", ".join(f"{c} {r[c + ' alone']:.5f}" for c in r["candidates"][1:])
           + f"; {sum(r['functions_by_choice'].values())} functions changed; use with "
           f"RL4REAL_POLICY=tuned RL4REAL_MODEL_DIR={out / 'model'}")
+    if r["measured"] != r["predicted"]:
+        print("rl4real: note: the tuned build did not run what its choices predicted: functions "
+              "that share a name (static functions in two files) get one choice", file=sys.stderr)
     return 0
