@@ -6,7 +6,8 @@ candidate runs exactly the sum of those minima. The choice is then built and mea
 that. What the workload never runs stays greedy's.
 
 Unlike `select`, nothing here generalises: the choices hold for this program's code and this
-workload, like a profile. Everything lives in the run directory and is reused when repeated:
+workload, like a profile. Everything lives in the run directory and is reused when repeated (so
+a changed program needs a new one):
 
   costs/CANDIDATE.json   per-function own instructions (and .stdout, the workload's output)
   model/tuned.json       the choices (a model directory: RL4REAL_MODEL_DIR=RUN/model)
