@@ -14,13 +14,13 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import statistics
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from rl4real import corpus
 from rl4real.train.advice_search import program_cost
+from rl4real.train.tune import candidate_env
 
 CORPUS = Path(__file__).parent / "corpus.toml"
 PROBE = str(Path(__file__).parent / "probes" / "leave_to_greedy.py") + ":calls_and_hints"
@@ -37,10 +37,8 @@ def costs(out: Path, program, candidate: str) -> dict[str, int]:
     cache = out / program.name / (candidate.rpartition("/")[2].replace(":", "-") + ".json")
     if cache.exists():
         return json.loads(cache.read_text())
-    name, _, seed = candidate.partition("@")
-    env = {k: v for k, v in os.environ.items() if not k.startswith("RL4REAL_")}
-    env.update(RL4REAL_POLICY=name, **({"RL4REAL_SEED": seed} if seed else {}))
-    _, _, own = program_cost(CORPUS, program, out / "work" / cache.stem / program.name, env)
+    _, _, own = program_cost(CORPUS, program, out / "work" / cache.stem / program.name,
+                             candidate_env(candidate))
     cache.parent.mkdir(parents=True, exist_ok=True)
     cache.write_text(json.dumps(own))
     return own

@@ -36,17 +36,19 @@ def candidates(seeds: int) -> list[str]:
     return ["parity", "heuristic", "advice", *(f"random-advice@{s}" for s in range(1, seeds + 1))]
 
 
-def _env(candidate: str, model_dir: Path) -> dict[str, str]:
+def candidate_env(candidate: str, model_dir: Path | None = None) -> dict[str, str]:
+    """The compilers' environment for a candidate (`name` or `name@seed`), no other RL4REAL_*."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("RL4REAL_")}
     name, _, seed = candidate.partition("@")
-    env.update(RL4REAL_POLICY=name, RL4REAL_MODEL_DIR=str(model_dir), **({"RL4REAL_SEED": seed} if seed else {}))
+    env.update(RL4REAL_POLICY=name, **({"RL4REAL_SEED": seed} if seed else {}),
+               **({"RL4REAL_MODEL_DIR": str(model_dir)} if model_dir else {}))
     return env
 
 
 def _measure(out: Path, corpus_path: Path, program, candidate: str, model_dir: Path) -> tuple[bytes, dict]:
     cost, stdout = out / "costs" / f"{candidate}.json", out / "costs" / f"{candidate}.stdout"
     if not cost.exists():
-        _, output, own = program_cost(corpus_path, program, out / "work" / candidate, _env(candidate, model_dir))
+        _, output, own = program_cost(corpus_path, program, out / "work" / candidate, candidate_env(candidate, model_dir))
         cost.parent.mkdir(parents=True, exist_ok=True)
         stdout.write_bytes(output)
         cost.write_text(json.dumps(own, indent=1))
